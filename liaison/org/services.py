@@ -1,0 +1,207 @@
+"""Every change to the organization goes through these functions.
+
+Views, admin actions, the importer and the demo builder call them, so the rules
+(one current head, one current liaison, dated history, no cycles) live here and in the
+database, nowhere else.
+"""
+
+import datetime
+import enum
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    SINGLE_HOLDER_ROLES,
+    Department,
+    DepartmentKind,
+    LeaderInCharge,
+    Organization,
+    Person,
+    Position,
+    PositionRole,
+)
+
+
+class Relation(enum.StrEnum):
+    """How two departments relate (协调范围); statistics and routing use it."""
+
+    VERTICAL = "vertical"
+    HORIZONTAL = "horizontal"
+    EXTERNAL = "external"
+
+
+def relation_between(a: Department, b: Department) -> Relation:
+    """External if either side is an external unit or another organization; vertical if
+    one department sits above the other in the tree; horizontal otherwise (peers such
+    as functional ↔ clinical ↔ medical-technical)."""
+    if (
+        a.organization_id != b.organization_id
+        or DepartmentKind.EXTERNAL in (a.kind, b.kind)
+    ):
+        return Relation.EXTERNAL
+    if a.pk == b.pk:
+        return Relation.HORIZONTAL
+    if any(x.pk == b.pk for x in a.ancestors()) or any(x.pk == a.pk for x in b.ancestors()):
+        return Relation.VERTICAL
+    return Relation.HORIZONTAL
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def holder_on(department: Department, role: str, day: datetime.date | None = None):
+    """Who held a single-holder role (head, liaison officer) on a day: answers
+    "who was the liaison of 药剂科 on 2026-03-01"."""
+    position = (
+        Position.objects.on(day or today())
+        .filter(department=department, role=role)
+        .select_related("person")
+        .order_by("-start")
+        .first()
+    )
+    return position.person if position else None
+
+
+def leader_in_charge_on(department: Department, day: datetime.date | None = None):
+    assignment = (
+        LeaderInCharge.objects.on(day or today())
+        .filter(department=department)
+        .select_related("leader")
+        .order_by("-start")
+        .first()
+    )
+    return assignment.leader if assignment else None
+
+
+def _check_dates(start: datetime.date, end: datetime.date | None):
+    if end is not None and end < start:
+        raise ValidationError(_("A position cannot end before it starts."))
+
+
+@transaction.atomic
+def appoint(
+    person: Person,
+    department: Department,
+    role: str,
+    start: datetime.date | None = None,
+) -> Position:
+    """Give a person a position from `start` (today by default).
+
+    For head and liaison officer, the current holder's position ends the day the new
+    one starts, so history stays continuous and there is never a second current holder.
+    Appointing someone to a position they already hold returns that position.
+    """
+    start = start or today()
+    if person.organization_id != department.organization_id:
+        raise ValidationError(_("The person and the department belong to different organizations."))
+    if role not in PositionRole.values:
+        raise ValidationError(_("Unknown position: %(role)s") % {"role": role})
+    existing = Position.objects.current().filter(person=person, department=department, role=role)
+    if existing.exists():
+        return existing.get()
+    if role in SINGLE_HOLDER_ROLES:
+        holders = Position.objects.select_for_update().current().filter(
+            department=department, role=role
+        )
+        for holder in holders:
+            if holder.start > start:
+                raise ValidationError(
+                    _("%(person)s holds this position from %(day)s, after the requested start.")
+                    % {"person": holder.person, "day": holder.start}
+                )
+            holder.end = start
+            holder.save(update_fields=["end"])
+    return Position.objects.create(person=person, department=department, role=role, start=start)
+
+
+@transaction.atomic
+def end_position(position: Position, end: datetime.date | None = None) -> Position:
+    end = end or today()
+    _check_dates(position.start, end)
+    position.end = end
+    position.save(update_fields=["end"])
+    return position
+
+
+@transaction.atomic
+def assign_leader_in_charge(
+    leader: Person, department: Department, start: datetime.date | None = None
+) -> LeaderInCharge:
+    """Make `leader` the leader in charge of `department` from `start`, ending the
+    previous assignment that day."""
+    start = start or today()
+    if leader.organization_id != department.organization_id:
+        raise ValidationError(_("The person and the department belong to different organizations."))
+    current = LeaderInCharge.objects.select_for_update().current().filter(department=department)
+    for assignment in current:
+        if assignment.leader_id == leader.pk:
+            return assignment
+        if assignment.start > start:
+            raise ValidationError(
+                _("%(person)s is in charge from %(day)s, after the requested start.")
+                % {"person": assignment.leader, "day": assignment.start}
+            )
+        assignment.end = start
+        assignment.save(update_fields=["end"])
+    return LeaderInCharge.objects.create(leader=leader, department=department, start=start)
+
+
+@transaction.atomic
+def move_department(department: Department, parent: Department | None) -> Department:
+    """Re-parent a department; refuses a move under itself or its own sub-department."""
+    department.parent = parent
+    department.save(update_fields=["parent", "name_pinyin", "name_initials"])
+    return department
+
+
+def create_person(
+    organization: Organization,
+    employee_number: str,
+    name: str,
+    *,
+    username: str | None = None,
+    password: str | None = None,
+    phone: str = "",
+    email: str = "",
+    title: str = "",
+) -> Person:
+    """A person with their login user (username defaults to the employee number; without
+    a password the user cannot log in until one is set)."""
+    User = get_user_model()
+    with transaction.atomic():
+        user = User(username=username or employee_number, email=email)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        return Person.objects.create(
+            organization=organization,
+            user=user,
+            employee_number=employee_number,
+            name=name,
+            phone=phone,
+            email=email,
+            title=title,
+        )
+
+
+def default_coordinating_departments(organization: Organization) -> None:
+    """Point the organization at 院办 and 督查办 when not set and such departments exist."""
+    changed = []
+    for field, names in (
+        ("coordinating_department", ("院办", "院长办公室", "医院办公室")),
+        ("supervision_department", ("督查办", "督查办公室")),
+    ):
+        if getattr(organization, field) is None:
+            department = organization.departments.filter(name__in=names).first()
+            if department is not None:
+                setattr(organization, field, department)
+                changed.append(field)
+    if changed:
+        organization.save(update_fields=changed)

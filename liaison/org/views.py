@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from liaison.permissions import roles_of
+
+from . import selectors
+from .forms import DepartmentContactsForm
+from .models import LeaderInCharge, Position, PositionRole
+
+ROLE_LABELS = {
+    "system_admin": gettext_lazy("System admin"),
+    "coordination_office": gettext_lazy("Coordination office"),
+    "supervision_office": gettext_lazy("Supervision office"),
+    "leader": gettext_lazy("Leader"),
+    "department_head": gettext_lazy("Department head"),
+    "liaison_officer": gettext_lazy("Liaison officer"),
+    "staff": gettext_lazy("Staff"),
+}
+
+
+@login_required
+def profile(request):
+    person = request.person
+    context = {"roles": [ROLE_LABELS[r] for r in roles_of(request.user)]}
+    if person:
+        context.update(
+            person=person,
+            positions=person.positions.current().select_related("department"),
+            past_positions=person.positions.filter(end__isnull=False).select_related("department"),
+            oversights=person.oversights.current().select_related("department"),
+            leaders=LeaderInCharge.objects.current()
+            .filter(department__positions__person=person, department__positions__end__isnull=True)
+            .select_related("leader", "department")
+            .distinct(),
+            groups=person.group_memberships.select_related("group"),
+        )
+    return render(request, "org/profile.html", context)
+
+
+@login_required
+def chart(request):
+    organization = selectors.organization_for(request)
+    return render(
+        request,
+        "org/chart.html",
+        {"organization": organization, "roots": selectors.org_chart(organization)},
+    )
+
+
+@login_required
+def department_detail(request, pk):
+    department = selectors.department_for(request, pk)
+    positions = department.positions.select_related("person").order_by("end", "role", "person__name")
+    current = [p for p in positions if p.end is None]
+    order = list(PositionRole.values)
+    current.sort(key=lambda p: (order.index(p.role), p.person.name_pinyin))
+    return render(
+        request,
+        "org/department.html",
+        {
+            "department": department,
+            "current_positions": current,
+            "past_positions": [p for p in positions if p.end is not None],
+            "leaders": department.oversights.select_related("leader").order_by("-start"),
+            "children": department.children.filter(is_active=True),
+            "can_edit_contacts": request.user.has_perm(
+                "org.change_department_contacts", department
+            ),
+            "contacts_form": DepartmentContactsForm(instance=department),
+        },
+    )
+
+
+@login_required
+@require_POST
+def department_contacts(request, pk):
+    department = selectors.department_for(request, pk)
+    if not request.user.has_perm("org.change_department_contacts", department):
+        raise PermissionDenied
+    form = DepartmentContactsForm(request.POST, instance=department)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Contact details saved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("org:department", pk=department.pk)
+
+
+@login_required
+def people(request):
+    organization = selectors.organization_for(request)
+    query = request.GET.get("q", "")
+    department = None
+    if request.GET.get("department", "").isdigit():
+        department = selectors.department_for(request, int(request.GET["department"]))
+    page = Paginator(selectors.people_directory(organization, query, department), 50).get_page(
+        request.GET.get("page")
+    )
+    context = {"page": page, "query": query, "department": department}
+    template = "org/_people_rows.html" if request.htmx else "org/people.html"
+    return render(request, template, context)
+
+
+@login_required
+def person_detail(request, pk):
+    person = selectors.person_for(request, pk)
+    return render(
+        request,
+        "org/person.html",
+        {
+            "person": person,
+            "positions": person.positions.select_related("department").order_by("end", "-start"),
+            "oversights": person.oversights.current().select_related("department"),
+            "groups": person.group_memberships.select_related("group"),
+        },
+    )
+
+
+@login_required
+def search(request):
+    organization = selectors.organization_for(request)
+    query = request.GET.get("q", "").strip()
+    departments = list(selectors.search_departments(organization, query)[:20])
+    people = list(
+        selectors.search_people(organization, query).prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.current().select_related("department"),
+                to_attr="current_position_list",
+            )
+        )[:20]
+    )
+    context = {"query": query, "search_query": query, "departments": departments, "people": people}
+    template = "org/_search_results.html" if request.htmx else "org/search.html"
+    return render(request, template, context)
