@@ -56,7 +56,10 @@ def _works_in_office(user, field: str) -> bool:
     if person is None:
         return False
     office_id = getattr(person.organization, f"{field}_id")
-    return office_id is not None and _current_positions(person).filter(department_id=office_id).exists()
+    return (
+        office_id is not None
+        and _current_positions(person).filter(department_id=office_id).exists()
+    )
 
 
 @rules.predicate
@@ -85,17 +88,21 @@ def is_leader(user) -> bool:
 @rules.predicate
 def is_department_head(user) -> bool:
     person = person_of(user)
-    return person is not None and _current_positions(person).filter(
-        role__in=[PositionRole.HEAD, PositionRole.DEPUTY_HEAD]
-    ).exists()
+    return (
+        person is not None
+        and _current_positions(person)
+        .filter(role__in=[PositionRole.HEAD, PositionRole.DEPUTY_HEAD])
+        .exists()
+    )
 
 
 @rules.predicate
 def is_liaison_officer(user) -> bool:
     person = person_of(user)
-    return person is not None and _current_positions(person).filter(
-        role=PositionRole.LIAISON_OFFICER
-    ).exists()
+    return (
+        person is not None
+        and _current_positions(person).filter(role=PositionRole.LIAISON_OFFICER).exists()
+    )
 
 
 # Object predicates: the object is a Department; without one they are false.
@@ -114,31 +121,45 @@ def in_same_organization(user, department: Department) -> bool:
 @rules.predicate
 def is_head_of(user, department: Department) -> bool:
     person = person_of(user)
-    return person is not None and department is not None and _current_positions(person).filter(
-        department=department, role__in=[PositionRole.HEAD, PositionRole.DEPUTY_HEAD]
-    ).exists()
+    return (
+        person is not None
+        and department is not None
+        and _current_positions(person)
+        .filter(department=department, role__in=[PositionRole.HEAD, PositionRole.DEPUTY_HEAD])
+        .exists()
+    )
 
 
 @rules.predicate
 def is_liaison_of(user, department: Department) -> bool:
     person = person_of(user)
-    return person is not None and department is not None and _current_positions(person).filter(
-        department=department, role=PositionRole.LIAISON_OFFICER
-    ).exists()
+    return (
+        person is not None
+        and department is not None
+        and _current_positions(person)
+        .filter(department=department, role=PositionRole.LIAISON_OFFICER)
+        .exists()
+    )
 
 
 @rules.predicate
 def is_member_of(user, department: Department) -> bool:
     person = person_of(user)
-    return person is not None and department is not None and _current_positions(person).filter(department=department).exists()
+    return (
+        person is not None
+        and department is not None
+        and _current_positions(person).filter(department=department).exists()
+    )
 
 
 @rules.predicate
 def is_leader_in_charge_of(user, department: Department) -> bool:
     person = person_of(user)
-    return person is not None and department is not None and LeaderInCharge.objects.current().filter(
-        leader=person, department=department
-    ).exists()
+    return (
+        person is not None
+        and department is not None
+        and LeaderInCharge.objects.current().filter(leader=person, department=department).exists()
+    )
 
 
 ROLE_PREDICATES = {

@@ -108,6 +108,11 @@ class Department(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.clean()
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        super().save(*args, **kwargs)
+
     def ancestors(self) -> list["Department"]:
         """Parents from the nearest upward; stops (without looping) if the tree has a cycle."""
         result, seen, node = [], {self.pk}, self.parent
@@ -129,13 +134,12 @@ class Department(models.Model):
             parent.pk == self.pk or any(a.pk == self.pk for a in parent.ancestors())
         ):
             raise ValidationError(
-                {"parent": _("A department cannot be placed under itself or its own sub-department.")}
+                {
+                    "parent": _(
+                        "A department cannot be placed under itself or its own sub-department."
+                    )
+                }
             )
-
-    def save(self, *args, **kwargs):
-        self.clean()
-        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
-        super().save(*args, **kwargs)
 
 
 class PositionRole(models.TextChoices):
@@ -152,7 +156,9 @@ SINGLE_HOLDER_ROLES = (PositionRole.HEAD, PositionRole.LIAISON_OFFICER)
 
 class Person(models.Model):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
         related_name="people",
     )
     user = models.OneToOneField(
@@ -210,7 +216,9 @@ class Position(models.Model):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="positions"
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.CASCADE,
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
         related_name="positions",
     )
     role = models.CharField(_("position"), max_length=20, choices=PositionRole.choices)
@@ -255,7 +263,9 @@ class LeaderInCharge(models.Model):
         Person, verbose_name=_("leader"), on_delete=models.CASCADE, related_name="oversights"
     )
     department = models.ForeignKey(
-        Department, verbose_name=_("department"), on_delete=models.CASCADE,
+        Department,
+        verbose_name=_("department"),
+        on_delete=models.CASCADE,
         related_name="oversights",
     )
     start = models.DateField(_("from"), default=datetime.date.today)
@@ -289,17 +299,24 @@ class CoordinationGroup(models.Model):
     """A leading group, committee or project team with an office that runs it."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE,
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
         related_name="coordination_groups",
     )
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
     office_department = models.ForeignKey(
-        Department, verbose_name=_("office department"), on_delete=models.SET_NULL,
-        null=True, blank=True, related_name="coordination_groups_run",
+        Department,
+        verbose_name=_("office department"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coordination_groups_run",
     )
     is_leading_group = models.BooleanField(
-        _("leading group"), default=False,
+        _("leading group"),
+        default=False,
         help_text=_("The top of the escalation ladder (协调领导小组)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -326,15 +343,20 @@ class GroupRole(models.TextChoices):
 
 class GroupMembership(models.Model):
     group = models.ForeignKey(
-        CoordinationGroup, verbose_name=_("group"), on_delete=models.CASCADE,
+        CoordinationGroup,
+        verbose_name=_("group"),
+        on_delete=models.CASCADE,
         related_name="memberships",
     )
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE,
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
         related_name="group_memberships",
     )
-    role = models.CharField(_("role"), max_length=20, choices=GroupRole.choices,
-                            default=GroupRole.MEMBER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=GroupRole.choices, default=GroupRole.MEMBER
+    )
     duties = models.CharField(_("duties"), max_length=300, blank=True)
 
     class Meta:
@@ -344,7 +366,9 @@ class GroupMembership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "person"], name="org_group_member_once"),
             models.UniqueConstraint(
-                fields=["group"], condition=Q(role="chair"), name="org_group_one_chair",
+                fields=["group"],
+                condition=Q(role="chair"),
+                name="org_group_one_chair",
                 violation_error_message=_("A group has at most one chair."),
             ),
         ]

@@ -94,8 +94,10 @@ def org_chart(organization: Organization) -> list[ChartNode]:
     nodes = {d.pk: ChartNode(d) for d in departments}
     for position in (
         Position.objects.current()
-        .filter(department__organization=organization,
-                role__in=[PositionRole.HEAD, PositionRole.LIAISON_OFFICER])
+        .filter(
+            department__organization=organization,
+            role__in=[PositionRole.HEAD, PositionRole.LIAISON_OFFICER],
+        )
         .select_related("person__user")
     ):
         node = nodes.get(position.department_id)

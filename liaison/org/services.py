@@ -38,10 +38,7 @@ def relation_between(a: Department, b: Department) -> Relation:
     """External if either side is an external unit or another organization; vertical if
     one department sits above the other in the tree; horizontal otherwise (peers such
     as functional ↔ clinical ↔ medical-technical)."""
-    if (
-        a.organization_id != b.organization_id
-        or DepartmentKind.EXTERNAL in (a.kind, b.kind)
-    ):
+    if a.organization_id != b.organization_id or DepartmentKind.EXTERNAL in (a.kind, b.kind):
         return Relation.EXTERNAL
     if a.pk == b.pk:
         return Relation.HORIZONTAL
@@ -105,8 +102,8 @@ def appoint(
     if existing.exists():
         return existing.get()
     if role in SINGLE_HOLDER_ROLES:
-        holders = Position.objects.select_for_update().current().filter(
-            department=department, role=role
+        holders = (
+            Position.objects.select_for_update().current().filter(department=department, role=role)
         )
         for holder in holders:
             if holder.start > start:

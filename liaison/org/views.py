@@ -57,7 +57,9 @@ def chart(request):
 @login_required
 def department_detail(request, pk):
     department = selectors.department_for(request, pk)
-    positions = department.positions.select_related("person").order_by("end", "role", "person__name")
+    positions = department.positions.select_related("person").order_by(
+        "end", "role", "person__name"
+    )
     current = [p for p in positions if p.end is None]
     order = list(PositionRole.values)
     current.sort(key=lambda p: (order.index(p.role), p.person.name_pinyin))

@@ -15,6 +15,8 @@ from liaison.org.models import (
     PositionRole,
 )
 
+PASSWORD = "pass-1234-word"
+
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -41,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ["username"]
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass-1234-word")
+    password = factory.django.Password(PASSWORD)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

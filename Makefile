@@ -1,0 +1,51 @@
+# Liaison: `make run` serves the demo hospital, `make test` runs the whole suite.
+# Nothing needs installing by hand first: both set up .venv and node_modules themselves.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+LIAISON := $(VENV)/bin/liaison
+PYTEST := $(VENV)/bin/pytest
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-sqlite test-postgres lint messages browser clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+# The embedded default: SQLite (WAL, durable commits) under ./data, no other server.
+run: export DEBUG ?= 1
+run: setup
+	$(LIAISON) migrate --no-input
+	$(LIAISON) demo --if-empty
+	$(LIAISON) runserver $(HOST):$(PORT)
+
+# Real-browser journeys need Debian's chromium (and CJK fonts for readable screenshots).
+browser:
+	@command -v chromium >/dev/null && fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	@command -v chromium >/dev/null || { echo "chromium could not be installed" >&2; exit 1; }
+
+test: setup browser
+	env -u DATABASE_URL $(PYTEST) -q
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q; fi
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+# Refresh translation catalogues after changing user-facing strings.
+messages: setup
+	cd liaison && ../$(LIAISON) makemessages -l zh_Hans -l en --no-obsolete --ignore 'tests/*'
+	$(LIAISON) compilemessages --ignore .venv --ignore node_modules
+
+clean:
+	rm -rf $(VENV) node_modules test-artifacts
