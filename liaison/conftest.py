@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 from liaison.org.tests.factories import OrganizationFactory
 
@@ -14,12 +16,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def plain_http_and_static(settings):
-    """Tests talk plain HTTP to the test client and serve static files from the finders
-    (production's manifest storage needs a collectstatic run)."""
-    settings.SECURE_SSL_REDIRECT = False
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
+@pytest.fixture(scope="session", autouse=True)
+def plain_http_and_static():
+    """Tests talk plain HTTP (test client and live server) and serve static files from the
+    finders (production's manifest storage needs a collectstatic run). Session-wide, so the
+    live server's middleware, built once, sees it too."""
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SECURE_HSTS_SECONDS=0,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        },
+    ):
+        yield

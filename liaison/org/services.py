@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.core.audit import record
+from liaison.core.models import AuditAction
+
 from .models import (
     SINGLE_HOLDER_ROLES,
     Department,
@@ -86,6 +89,8 @@ def appoint(
     department: Department,
     role: str,
     start: datetime.date | None = None,
+    *,
+    actor=None,
 ) -> Position:
     """Give a person a position from `start` (today by default).
 
@@ -113,21 +118,39 @@ def appoint(
                 )
             holder.end = start
             holder.save(update_fields=["end"])
-    return Position.objects.create(person=person, department=department, role=role, start=start)
+            _record_position(AuditAction.POSITION_ENDED, holder, actor)
+    position = Position.objects.create(person=person, department=department, role=role, start=start)
+    _record_position(AuditAction.POSITION_STARTED, position, actor)
+    return position
+
+
+def _record_position(action: AuditAction, position: Position, actor) -> None:
+    record(
+        action,
+        actor=actor,
+        organization=position.department.organization,
+        target=position,
+        person=position.person.employee_number,
+        department=position.department.code,
+        role=position.role,
+        start=position.start,
+        end=position.end,
+    )
 
 
 @transaction.atomic
-def end_position(position: Position, end: datetime.date | None = None) -> Position:
+def end_position(position: Position, end: datetime.date | None = None, *, actor=None) -> Position:
     end = end or today()
     _check_dates(position.start, end)
     position.end = end
     position.save(update_fields=["end"])
+    _record_position(AuditAction.POSITION_ENDED, position, actor)
     return position
 
 
 @transaction.atomic
 def assign_leader_in_charge(
-    leader: Person, department: Department, start: datetime.date | None = None
+    leader: Person, department: Department, start: datetime.date | None = None, *, actor=None
 ) -> LeaderInCharge:
     """Make `leader` the leader in charge of `department` from `start`, ending the
     previous assignment that day."""
@@ -145,14 +168,99 @@ def assign_leader_in_charge(
             )
         assignment.end = start
         assignment.save(update_fields=["end"])
-    return LeaderInCharge.objects.create(leader=leader, department=department, start=start)
+        _record_oversight(AuditAction.LEADER_IN_CHARGE_ENDED, assignment, actor)
+    assignment = LeaderInCharge.objects.create(leader=leader, department=department, start=start)
+    _record_oversight(AuditAction.LEADER_IN_CHARGE_ASSIGNED, assignment, actor)
+    return assignment
+
+
+def _record_oversight(action: AuditAction, assignment: LeaderInCharge, actor) -> None:
+    record(
+        action,
+        actor=actor,
+        organization=assignment.department.organization,
+        target=assignment,
+        leader=assignment.leader.employee_number,
+        department=assignment.department.code,
+        start=assignment.start,
+        end=assignment.end,
+    )
 
 
 @transaction.atomic
-def move_department(department: Department, parent: Department | None) -> Department:
+def move_department(department: Department, parent: Department | None, *, actor=None) -> Department:
     """Re-parent a department; refuses a move under itself or its own sub-department."""
+    previous = department.parent
     department.parent = parent
     department.save(update_fields=["parent", "name_pinyin", "name_initials"])
+    record(
+        AuditAction.DEPARTMENT_MOVED,
+        actor=actor,
+        organization=department.organization,
+        target=department,
+        previous_parent=previous.code if previous else None,
+        parent=parent.code if parent else None,
+    )
+    return department
+
+
+@transaction.atomic
+def create_department(
+    organization: Organization,
+    code: str,
+    name: str,
+    kind: str,
+    *,
+    parent: Department | None = None,
+    short_name: str = "",
+    phone: str = "",
+    location: str = "",
+    sort_order: int = 0,
+    actor=None,
+) -> Department:
+    department = Department.objects.create(
+        organization=organization,
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        short_name=short_name,
+        phone=phone,
+        location=location,
+        sort_order=sort_order,
+    )
+    record(
+        AuditAction.DEPARTMENT_CREATED,
+        actor=actor,
+        organization=organization,
+        target=department,
+        code=code,
+        parent=parent.code if parent else None,
+    )
+    return department
+
+
+@transaction.atomic
+def update_department_contacts(
+    department: Department, *, phone: str, location: str, actor=None
+) -> Department:
+    """A department keeps its own phone and location current."""
+    changes = {
+        field: [getattr(department, field), value]
+        for field, value in (("phone", phone), ("location", location))
+        if getattr(department, field) != value
+    }
+    if changes:
+        for field, (_old, new) in changes.items():
+            setattr(department, field, new)
+        department.save(update_fields=list(changes))
+        record(
+            AuditAction.DEPARTMENT_CHANGED,
+            actor=actor,
+            organization=department.organization,
+            target=department,
+            **changes,
+        )
     return department
 
 
@@ -166,6 +274,7 @@ def create_person(
     phone: str = "",
     email: str = "",
     title: str = "",
+    actor=None,
 ) -> Person:
     """A person with their login user (username defaults to the employee number; without
     a password the user cannot log in until one is set)."""
@@ -177,7 +286,7 @@ def create_person(
         else:
             user.set_unusable_password()
         user.save()
-        return Person.objects.create(
+        person = Person.objects.create(
             organization=organization,
             user=user,
             employee_number=employee_number,
@@ -186,9 +295,17 @@ def create_person(
             email=email,
             title=title,
         )
+        record(
+            AuditAction.PERSON_CREATED,
+            actor=actor,
+            organization=organization,
+            target=person,
+            employee_number=employee_number,
+        )
+        return person
 
 
-def default_coordinating_departments(organization: Organization) -> None:
+def default_coordinating_departments(organization: Organization, *, actor=None) -> None:
     """Point the organization at 院办 and 督查办 when not set and such departments exist."""
     changed = []
     for field, names in (
@@ -202,3 +319,10 @@ def default_coordinating_departments(organization: Organization) -> None:
                 changed.append(field)
     if changed:
         organization.save(update_fields=changed)
+        record(
+            AuditAction.ORGANIZATION_CHANGED,
+            actor=actor,
+            organization=organization,
+            target=organization,
+            **{field: getattr(organization, field).code for field in changed},
+        )

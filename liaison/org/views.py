@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.permissions import roles_of
 
-from . import selectors
+from . import selectors, services
 from .forms import DepartmentContactsForm
 from .models import LeaderInCharge, Position, PositionRole
 
@@ -60,9 +60,20 @@ def department_detail(request, pk):
     positions = department.positions.select_related("person").order_by(
         "end", "role", "person__name"
     )
-    current = [p for p in positions if p.end is None]
+    # One row per person: a liaison officer is usually also on the staff.
     order = list(PositionRole.values)
-    current.sort(key=lambda p: (order.index(p.role), p.person.name_pinyin))
+    members: dict[int, dict] = {}
+    for position in sorted(
+        (p for p in positions if p.end is None), key=lambda p: order.index(p.role)
+    ):
+        row = members.setdefault(
+            position.person_id,
+            {"person": position.person, "roles": [], "start": position.start, "rank": 99},
+        )
+        row["roles"].append(position.get_role_display())
+        row["start"] = min(row["start"], position.start)
+        row["rank"] = min(row["rank"], order.index(position.role))
+    current = sorted(members.values(), key=lambda r: (r["rank"], r["person"].name_pinyin))
     return render(
         request,
         "org/department.html",
@@ -75,7 +86,6 @@ def department_detail(request, pk):
             "can_edit_contacts": request.user.has_perm(
                 "org.change_department_contacts", department
             ),
-            "contacts_form": DepartmentContactsForm(instance=department),
         },
     )
 
@@ -86,9 +96,14 @@ def department_contacts(request, pk):
     department = selectors.department_for(request, pk)
     if not request.user.has_perm("org.change_department_contacts", department):
         raise PermissionDenied
-    form = DepartmentContactsForm(request.POST, instance=department)
+    form = DepartmentContactsForm.for_department(department, request.POST)
     if form.is_valid():
-        form.save()
+        services.update_department_contacts(
+            department,
+            phone=form.cleaned_data["phone"],
+            location=form.cleaned_data["location"],
+            actor=request.user,
+        )
         messages.success(request, _("Contact details saved."))
     else:
         for errors in form.errors.values():

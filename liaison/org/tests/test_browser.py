@@ -38,7 +38,8 @@ def test_admin_logs_in_opens_the_chart_searches_xxk_and_switches_to_english(
     page.fill("#id_username", "admin")
     page.fill("#id_password", DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-    expect(page.get_by_text("个人中心").first).to_be_visible()
+    expect(page.get_by_test_id("my-roles")).to_contain_text("系统管理员")
+    page.screenshot(path=ARTIFACTS_DIR / "profile-zh.png")
 
     page.get_by_role("link", name="组织架构").first.click()
     chart = page.get_by_test_id("org-chart")

@@ -1,0 +1,39 @@
+"""Writing the audit trail. Services call `record` inside their transaction, so an
+event exists exactly when its change was committed."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+
+from .models import AuditAction, AuditEvent
+
+
+def _plain(value):
+    """JSON-safe form of a detail value (dates as ISO text, objects as their text)."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime.date | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)
+
+
+def record(action: AuditAction, *, actor=None, organization=None, target=None, **data):
+    """Append one event: `actor` is a user (None for the system), `target` any model
+    instance the change was made to, `data` the details worth keeping."""
+    event = AuditEvent(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organization=organization,
+        data=_plain(data),
+    )
+    if target is not None:
+        event.content_type = ContentType.objects.get_for_model(target)
+        event.object_id = str(target.pk)
+        event.target_repr = str(target)[:200]
+    event.save()
+    return event
