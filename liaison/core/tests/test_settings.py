@@ -64,3 +64,18 @@ def test_the_embedded_sqlite_runs_in_wal_mode_with_durable_commits(tmp_path):
     )
     result = run_liaison("shell", "-v", "0", "-c", script, LIAISON_DATA_DIR=str(tmp_path))
     assert result.stdout.split() == ["wal", "2"], result.stderr
+
+
+def test_every_stylesheet_and_script_of_the_base_page_is_found_locally():
+    """Intranets have no internet: base.html's assets come from the app and npm packages."""
+    import re
+
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    base = (settings.BASE_DIR / "templates" / "base.html").read_text()
+    assets = re.findall(r"{% static '([^']+)' %}", base)
+    assert "liaison/liaison.css" in assets
+    for asset in assets:
+        assert finders.find(asset), f"{asset} is not found by the static files finders"
+    assert "http://" not in base and "https://" not in base
