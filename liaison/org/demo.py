@@ -147,15 +147,16 @@ GIVEN = (
     "秀英 秀兰 桂英 建国 建华 文博 志强 晓东 海燕 雪梅 国庆 丹丹 婷婷 佳怡 子涵 欣怡 浩然 宇轩 "
     "思远 慧敏 立新 红梅 晓峰 春燕 振华 玉兰 凤英 建平 海涛 晓红 永刚 亚楠 俊杰 雨婷 梦瑶 嘉怡 "
     "一鸣 天宇 文静 丽华 志刚 卫东 学军 淑芬 美玲 冬梅 秋菊 振宇 明辉 晓燕 金凤 宏伟 家豪 梓萱"
-).split()
+)  # common given names, separated by spaces
 
 
 def _names(rng: random.Random, count: int) -> list[str]:
     """Distinct, plausible Chinese names: a surname and a common given name."""
+    given = GIVEN.split()
     names: list[str] = []
     seen: set[str] = set()
     while len(names) < count:
-        name = rng.choice(SURNAMES) + rng.choice(GIVEN)
+        name = rng.choice(SURNAMES) + rng.choice(given)
         if name not in seen:
             seen.add(name)
             names.append(name)
@@ -231,7 +232,7 @@ class DemoBuilder:
                 )
                 charge[code] = leader
         # Sub-departments answer to the leader of the department they sit in.
-        for code, _name, kind, parent, _staff in DEPARTMENTS:
+        for code, _name, _kind, parent, _staff in DEPARTMENTS:
             if code not in charge and parent in charge:
                 charge[code] = charge[parent]
                 services.assign_leader_in_charge(
