@@ -915,3 +915,23 @@ def test_admin_export_downloads_the_workbook(admin_en, hospital):
     assert "attachment" in response["Content-Disposition"]
     workbook = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
     assert workbook.sheetnames == ["科室", "人员"]
+
+
+def test_the_admin_reports_bad_rows_in_chinese_by_default(admin_client, organization):
+    upload = io.BytesIO(xlsx(departments(), _replace(people(), 3, 3, "chen@")))
+    upload.name = "org.xlsx"
+    with translation.override("zh-hans"):
+        response = admin_client.post(
+            reverse(IMPORT_URL), {"organization": organization.pk, "files": upload}
+        )
+    content = response.content.decode()
+    assert "邮箱地址无效：chen@。" in content
+    assert "未写入任何数据" in content
+
+
+def test_the_command_reports_bad_rows_in_chinese_by_default(organization, tmp_path):
+    path = tmp_path / "org.xlsx"
+    path.write_bytes(xlsx([["XXK", "信息科", "", "奇怪", "", "", "", "", "", ""]], people()))
+    with translation.override("zh-hans"), pytest.raises(CommandError) as failure:
+        call_command("import_org", str(path))
+    assert "未写入任何数据：共" in str(failure.value)
