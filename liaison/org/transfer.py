@@ -58,7 +58,7 @@ from .models import (
     PositionRole,
 )
 from .pinyin import pinyin_keys
-from .services import today
+from .services import default_coordinating_departments, today
 
 logger = logging.getLogger(__name__)
 
@@ -561,6 +561,8 @@ class _Importer:
                         organization=self.organization,
                         **self.result.counts(),
                     )
+                    # A first import of a real hospital should find its 院办 and 督查办.
+                    default_coordinating_departments(self.organization, actor=self.actor)
         except IntegrityError:
             logger.exception("Organization import failed on a database constraint")
             self.result = ImportResult(errors=self.errors)

@@ -1,8 +1,6 @@
 """A real-browser journey: log in as the demo admin, open the chart, search xxk, switch
 to English. Screenshots land in test-artifacts/."""
 
-import os
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -13,10 +11,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def browser_page():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+def hospital():
+    return build_demo_hospital()
+
+
+@pytest.fixture
+def browser_page(hospital):
+    # Data is built before Playwright starts: its sync API runs an event loop in this
+    # thread, where Django refuses synchronous queries (and connections would be kept in
+    # another context, outliving the test database).
     ARTIFACTS_DIR.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
@@ -24,13 +27,11 @@ def browser_page():
         yield context.new_page()
         context.close()
         browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def test_admin_logs_in_opens_the_chart_searches_xxk_and_switches_to_english(
     live_server, browser_page
 ):
-    build_demo_hospital()
     page = browser_page
 
     page.goto(f"{live_server.url}/")
@@ -61,7 +62,6 @@ def test_admin_logs_in_opens_the_chart_searches_xxk_and_switches_to_english(
 
 
 def test_the_chart_works_at_phone_width(live_server, browser_page):
-    build_demo_hospital()
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/accounts/login/")

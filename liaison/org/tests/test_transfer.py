@@ -935,3 +935,9 @@ def test_the_command_reports_bad_rows_in_chinese_by_default(organization, tmp_pa
     with translation.override("zh-hans"), pytest.raises(CommandError) as failure:
         call_command("import_org", str(path))
     assert "未写入任何数据：共" in str(failure.value)
+
+
+def test_a_first_import_finds_the_coordinating_office(organization):
+    import_organization(organization, [("org.xlsx", xlsx(departments(), people()))])
+    organization.refresh_from_db()
+    assert organization.coordinating_department.code == "YB"
