@@ -819,12 +819,7 @@ class _Importer:
                 department.name_pinyin, department.name_initials = pinyin_keys(department.name)
                 new.append(department)
             else:
-                fields = {k for k, v in values.items() if getattr(department, k) != v}
-                for k in fields:
-                    setattr(department, k, values[k])
-                if "name" in fields:
-                    department.name_pinyin, department.name_initials = pinyin_keys(department.name)
-                    fields |= {"name_pinyin", "name_initials"}
+                fields = _apply_changes(department, values)
                 if fields:
                     changed[row.code] = fields
             row.obj = department
@@ -878,12 +873,7 @@ class _Importer:
                 person.name_pinyin, person.name_initials = pinyin_keys(person.name)
                 new_people.append(person)
             else:
-                fields = {k for k, v in values.items() if getattr(person, k) != v}
-                for k in fields:
-                    setattr(person, k, values[k])
-                if "name" in fields:
-                    person.name_pinyin, person.name_initials = pinyin_keys(person.name)
-                    fields |= {"name_pinyin", "name_initials"}
+                fields = _apply_changes(person, values)
                 if fields:
                     changed[row.number] = fields
             row.obj = person
@@ -998,6 +988,18 @@ class _Importer:
         LeaderInCharge.objects.bulk_create(to_open, batch_size=BATCH_SIZE)
         self.result.leaders_opened = len(to_open)
         self.result.leaders_closed = len(to_end)
+
+
+def _apply_changes(obj, values: dict[str, str]) -> set[str]:
+    """Set the values that differ on a department or person; return the changed fields,
+    with the pinyin search keys when the name changed."""
+    fields = {k for k, v in values.items() if getattr(obj, k) != v}
+    for k in fields:
+        setattr(obj, k, values[k])
+    if "name" in fields:
+        obj.name_pinyin, obj.name_initials = pinyin_keys(obj.name)
+        fields |= {"name_pinyin", "name_initials"}
+    return fields
 
 
 def _end(model, starts: dict[int, datetime.date], day: datetime.date) -> None:
