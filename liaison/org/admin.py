@@ -149,6 +149,13 @@ class DepartmentAdmin(admin.ModelAdmin):
         if not request.user.has_perm("org.import_org"):
             raise PermissionDenied
         result = None
+        if not Organization.objects.exists():
+            self.message_user(
+                request,
+                _("Create the organization first (Organizations → Add), then import into it."),
+                messages.WARNING,
+            )
+            return redirect("admin:org_organization_add")
         if request.method == "POST":
             # Refuse a far too large body before parsing it (64 KiB for the form around it).
             length = request.META.get("CONTENT_LENGTH") or "0"

@@ -941,3 +941,9 @@ def test_a_first_import_finds_the_coordinating_office(organization):
     import_organization(organization, [("org.xlsx", xlsx(departments(), people()))])
     organization.refresh_from_db()
     assert organization.coordinating_department.code == "YB"
+
+
+def test_the_import_page_without_any_organization_sends_the_admin_to_create_one(admin_en):
+    response = admin_en.get(reverse(IMPORT_URL), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:org_organization_add")
+    assert "Create the organization first" in response.content.decode()
