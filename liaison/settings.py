@@ -57,6 +57,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 INSTALLED_APPS = [
     "liaison.core",
     "liaison.org",
+    "liaison.inbox",
+    "liaison.matters",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -200,6 +202,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # Organization import files may be large (20,000 people and more).
 ORG_IMPORT_MAX_BYTES = env_int("ORG_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+MATTER_ATTACHMENT_MAX_BYTES = env_int("MATTER_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, MATTER_ATTACHMENT_MAX_BYTES)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,208 @@
+"""Reads of matters: the one place that decides who sees what, and the lists people work
+from (my to-do, my raised matters, my department's queue, all matters)."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position, PositionRole
+
+from .models import (
+    OPEN_STATES,
+    CoOrganizer,
+    ExtensionRequest,
+    ExtensionState,
+    Matter,
+    State,
+)
+
+HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What a person's positions give them, read once per request."""
+
+    person: Person
+    departments: frozenset[int]
+    handled: frozenset[int]  # departments they act for (head, deputy, liaison)
+    overseen: frozenset[int]  # departments they are leader in charge of
+    sees_all: bool  # coordinating office, supervision office, leading group
+
+
+def reach_of(person: Person) -> Reach:
+    positions = list(
+        Position.objects.current().filter(person=person).values_list("department_id", "role")
+    )
+    departments = frozenset(d for d, _role in positions)
+    organization = person.organization
+    office_ids = {organization.coordinating_department_id, organization.supervision_department_id}
+    office_ids.discard(None)
+    in_group = GroupMembership.objects.filter(
+        person=person, group__is_leading_group=True, group__is_active=True
+    ).exists()
+    return Reach(
+        person=person,
+        departments=departments,
+        handled=frozenset(d for d, role in positions if role in HANDLER_ROLES),
+        overseen=frozenset(
+            LeaderInCharge.objects.current()
+            .filter(leader=person)
+            .values_list("department_id", flat=True)
+        ),
+        sees_all=bool(departments & office_ids) or in_group,
+    )
+
+
+def _department_q(ids) -> Q:
+    ids = list(ids)
+    return (
+        Q(originator_department_id__in=ids)
+        | Q(lead_department_id__in=ids)
+        | Q(owner_department_id__in=ids)
+        | Exists(CoOrganizer.objects.filter(matter=OuterRef("pk"), department_id__in=ids))
+    )
+
+
+def visible_matters(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
+    """Originator, lead, co-organizers and their leaders in charge, the coordinating and
+    supervision offices and the leading group see a matter; nobody else does. Drafts are
+    the originator's own."""
+    reach = reach or reach_of(person)
+    matters = Matter.objects.filter(organization_id=person.organization_id)
+    if reach.sees_all:
+        return matters.filter(~Q(state=State.DRAFT) | Q(originator=person))
+    condition = Q(originator=person) | Q(responsible_person=person)
+    departments = reach.departments | reach.overseen
+    if departments:
+        condition |= _department_q(departments) & ~Q(state=State.DRAFT)
+    return matters.filter(condition)
+
+
+def matter_for(person: Person | None, pk) -> Matter:
+    """A matter the person may see, or 404 (never 403: its existence is not disclosed)."""
+    if person is None:
+        raise Http404
+    try:
+        return visible_matters(person).select_related(*LIST_RELATED).get(pk=pk)
+    except (Matter.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+LIST_RELATED = (
+    "kind",
+    "originator",
+    "originator_department",
+    "lead_department",
+    "owner_department",
+    "responsible_person",
+    "organization",
+)
+
+
+def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
+    """Everything waiting on me or the departments I act for: matters I am responsible
+    for or whose owner I handle, co-organizer parts still missing from my departments,
+    and extension requests waiting for my decision."""
+    reach = reach or reach_of(person)
+    condition = Q(responsible_person=person, state__in=OPEN_STATES)
+    if reach.handled:
+        handled = list(reach.handled)
+        condition |= Q(owner_department_id__in=handled, state__in=OPEN_STATES)
+        condition |= Q(
+            Exists(
+                CoOrganizer.objects.filter(
+                    matter=OuterRef("pk"), department_id__in=handled, contributed_at__isnull=True
+                )
+            ),
+            state__in=[State.DISPATCHED, State.ACCEPTED],
+        )
+    condition |= Q(
+        Exists(
+            ExtensionRequest.objects.filter(matter=OuterRef("pk"), state=ExtensionState.PENDING)
+        ),
+        dispatcher=person,
+    )
+    return (
+        Matter.objects.filter(organization_id=person.organization_id)
+        .filter(condition)
+        .select_related(*LIST_RELATED)
+        .order_by("next_deadline", "pk")
+    )
+
+
+def raised_by(person: Person) -> QuerySet[Matter]:
+    return (
+        Matter.objects.filter(originator=person)
+        .select_related(*LIST_RELATED)
+        .order_by("-created_at", "-pk")
+    )
+
+
+def department_queue(department_ids) -> QuerySet[Matter]:
+    """Open matters a department owns, leads or co-organizes."""
+    ids = list(department_ids)
+    return (
+        Matter.objects.filter(state__in=OPEN_STATES)
+        .filter(
+            Q(owner_department_id__in=ids)
+            | Q(lead_department_id__in=ids)
+            | Exists(CoOrganizer.objects.filter(matter=OuterRef("pk"), department_id__in=ids))
+        )
+        .select_related(*LIST_RELATED)
+        .order_by("next_deadline", "pk")
+    )
+
+
+@dataclass
+class MatterFilter:
+    state: str = ""
+    kind: str = ""
+    department: str = ""  # department code: originating, lead, owner or co-organizer
+    urgency: str = ""
+    overdue: bool = False
+    q: str = ""
+    created_from: datetime.date | None = None
+    created_to: datetime.date | None = None
+
+
+def filter_matters(matters: QuerySet[Matter], f: MatterFilter) -> QuerySet[Matter]:
+    if f.state == "open":
+        matters = matters.filter(state__in=OPEN_STATES)
+    elif f.state:
+        matters = matters.filter(state=f.state)
+    if f.kind:
+        matters = matters.filter(kind__code=f.kind)
+    if f.urgency:
+        matters = matters.filter(urgency=f.urgency)
+    if f.department:
+        matters = matters.filter(
+            Q(originator_department__code=f.department)
+            | Q(lead_department__code=f.department)
+            | Q(owner_department__code=f.department)
+            | Exists(
+                CoOrganizer.objects.filter(matter=OuterRef("pk"), department__code=f.department)
+            )
+        )
+    if f.overdue:
+        matters = matters.filter(state__in=OPEN_STATES, next_deadline__lt=timezone.now())
+    if f.created_from:
+        matters = matters.filter(created_at__date__gte=f.created_from)
+    if f.created_to:
+        matters = matters.filter(created_at__date__lte=f.created_to)
+    if f.q.strip():
+        matters = search(matters, f.q)
+    return matters
+
+
+def search(matters: QuerySet[Matter], query: str) -> QuerySet[Matter]:
+    """Chinese substrings in the number, title or description (icontains works the same
+    on SQLite and PostgreSQL; each word must match)."""
+    for word in query.split():
+        matters = matters.filter(
+            Q(number__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
+        )
+    return matters

@@ -1,0 +1,1362 @@
+"""Every change to a matter goes through these functions: pages, the API, commands and
+tasks all call them.
+
+Each action has the same shape:
+1. lock the matter's row (select_for_update; SQLite serializes writers itself);
+2. check the state, then the person's right to act, refusing with a clear message;
+3. move the state (django-fsm) and set who owns the matter, who is responsible and the
+   next deadline, so an open matter always has exactly one of each;
+4. append an event to the matter's timeline;
+5. notify whoever is now asked to act (in-app now, e-mail after commit).
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from liaison.inbox.models import Ask
+from liaison.inbox.services import notify
+from liaison.org.models import (
+    CoordinationGroup,
+    Department,
+    DepartmentKind,
+    GroupRole,
+    LeaderInCharge,
+    Organization,
+    Person,
+    Position,
+    PositionRole,
+)
+from liaison.org.services import relation_between
+
+from .models import (
+    OPEN_STATES,
+    Attachment,
+    Category,
+    CoOrganizer,
+    EscalationLevel,
+    EventType,
+    ExtensionRequest,
+    ExtensionState,
+    Matter,
+    MatterEvent,
+    MatterKind,
+    MatterSettings,
+    NumberCounter,
+    Rating,
+    Resolution,
+    State,
+    Urgency,
+)
+
+# Errors: the API answers 409, 403 and 400 to them; pages show the message.
+
+
+class MatterError(Exception):
+    status = 400
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidInput(MatterError):
+    status = 400
+
+
+class NotAllowed(MatterError):
+    status = 403
+
+
+class WrongState(MatterError):
+    status = 409
+
+
+class Action:
+    """The actions a person can take on a matter (the API's action names)."""
+
+    SUBMIT = "submit"
+    DISPATCH = "dispatch"
+    ACCEPT = "accept"
+    RETURN = "return"
+    TRANSFER = "transfer"
+    CONTRIBUTE = "contribute"
+    REQUEST_EXTENSION = "request-extension"
+    DECIDE_EXTENSION = "decide-extension"
+    REPLY = "reply"
+    CONFIRM = "confirm"
+    REOPEN = "reopen"
+    ESCALATE = "escalate"
+    WITHDRAW = "withdraw"
+    CLOSE = "close"
+    COMMENT = "comment"
+
+    LABELS = {
+        SUBMIT: gettext_lazy("Submit"),
+        DISPATCH: gettext_lazy("Dispatch"),
+        ACCEPT: gettext_lazy("Accept"),
+        RETURN: gettext_lazy("Return"),
+        TRANSFER: gettext_lazy("Transfer"),
+        CONTRIBUTE: gettext_lazy("Give our part"),
+        REQUEST_EXTENSION: gettext_lazy("Request extension"),
+        DECIDE_EXTENSION: gettext_lazy("Decide extension"),
+        REPLY: gettext_lazy("Reply"),
+        CONFIRM: gettext_lazy("Confirm"),
+        REOPEN: gettext_lazy("Reopen"),
+        ESCALATE: gettext_lazy("Coordination difficult: escalate"),
+        WITHDRAW: gettext_lazy("Withdraw"),
+        CLOSE: gettext_lazy("Close as not a matter"),
+        COMMENT: gettext_lazy("Comment"),
+    }
+
+
+#: Which states each state-changing action starts from (the rest of the rule is who).
+ACTION_STATES = {
+    Action.SUBMIT: {State.DRAFT},
+    Action.DISPATCH: {State.SUBMITTED, State.DISPATCHED, State.ACCEPTED, State.ESCALATED},
+    Action.ACCEPT: {State.DISPATCHED},
+    Action.RETURN: {State.DISPATCHED},
+    Action.TRANSFER: {State.DISPATCHED, State.ACCEPTED},
+    Action.CONTRIBUTE: {State.DISPATCHED, State.ACCEPTED},
+    Action.REQUEST_EXTENSION: {State.ACCEPTED},
+    Action.DECIDE_EXTENSION: {State.ACCEPTED, State.REPLIED, State.DISPATCHED},
+    Action.REPLY: {State.ACCEPTED},
+    Action.CONFIRM: {State.REPLIED},
+    Action.REOPEN: {State.CLOSED},
+    Action.ESCALATE: {State.SUBMITTED, State.DISPATCHED, State.ACCEPTED, State.ESCALATED},
+    Action.WITHDRAW: {State.DRAFT, State.SUBMITTED, State.DISPATCHED},
+    Action.CLOSE: {State.SUBMITTED, State.ESCALATED},
+    Action.COMMENT: set(State.values) - {State.ARCHIVED},
+}
+
+HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
+
+DEFAULT_KINDS = [
+    # code, Chinese, English, number prefix, default days
+    ("coordination", "协调事项", "Coordination request", "XT", 5),
+    ("contact_form", "工作联系单", "Work contact form", "LX", 5),
+    ("supervision", "督办件", "Supervision item", "DB", 7),
+    ("rectification", "整改事项", "Rectification item", "ZG", 15),
+    ("suggestion", "意见建议", "Suggestion", "JY", 10),
+    ("liaison_report", "联络员反映问题", "Problem reported by a liaison officer", "FY", 5),
+]
+
+
+def seed_matter_kinds(organization: Organization) -> None:
+    for order, (code, zh, en, prefix, days) in enumerate(DEFAULT_KINDS):
+        MatterKind.objects.get_or_create(
+            organization=organization,
+            code=code,
+            defaults={
+                "name_zh": zh,
+                "name_en": en,
+                "number_prefix": prefix,
+                "default_days": days,
+                "sort_order": order,
+            },
+        )
+
+
+@receiver(post_save, sender=Organization)
+def _seed_new_organization(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:
+        seed_matter_kinds(instance)
+
+
+def settings_for(organization: Organization) -> MatterSettings:
+    limits, _created = MatterSettings.objects.get_or_create(organization=organization)
+    return limits
+
+
+# Who is who, for a matter.
+
+
+def _current(person: Person):
+    return Position.objects.current().filter(person=person)
+
+
+def department_ids_of(person: Person) -> set[int]:
+    return set(_current(person).values_list("department_id", flat=True))
+
+
+def handles(person: Person, department: Department | None) -> bool:
+    """Head, deputy head or liaison officer of the department: they act for it."""
+    return (
+        department is not None
+        and _current(person).filter(department=department, role__in=HANDLER_ROLES).exists()
+    )
+
+
+def works_in(person: Person, department: Department | None) -> bool:
+    return department is not None and _current(person).filter(department=department).exists()
+
+
+def in_coordinating_office(person: Person) -> bool:
+    return works_in(person, person.organization.coordinating_department)
+
+
+def handlers_of(department: Department) -> list[Person]:
+    return [
+        p.person
+        for p in Position.objects.current()
+        .filter(department=department, role__in=HANDLER_ROLES, person__is_active=True)
+        .select_related("person")
+    ]
+
+
+def default_responsible(department: Department) -> Person:
+    """The head, else the liaison officer, else a deputy, else anyone in the department."""
+    order = [
+        PositionRole.HEAD,
+        PositionRole.LIAISON_OFFICER,
+        PositionRole.DEPUTY_HEAD,
+        PositionRole.HEAD_NURSE,
+        PositionRole.STAFF,
+    ]
+    positions = {
+        p.role: p.person
+        for p in Position.objects.current()
+        .filter(department=department, person__is_active=True)
+        .select_related("person")
+        .order_by("-start")
+    }
+    for role in order:
+        if role in positions:
+            return positions[role]
+    raise InvalidInput(
+        _("%(department)s has nobody who could be responsible for the matter.")
+        % {"department": department}
+    )
+
+
+def coordinating_department(organization: Organization) -> Department:
+    if organization.coordinating_department is None:
+        raise InvalidInput(
+            _(
+                "The organization has no general coordinating department; "
+                "an administrator must set one."
+            )
+        )
+    return organization.coordinating_department
+
+
+def leader_in_charge(department: Department) -> Person | None:
+    assignment = (
+        LeaderInCharge.objects.current()
+        .filter(department=department)
+        .select_related("leader")
+        .first()
+    )
+    return assignment.leader if assignment else None
+
+
+def leading_group(organization: Organization) -> CoordinationGroup | None:
+    return (
+        CoordinationGroup.objects.filter(
+            organization=organization, is_leading_group=True, is_active=True
+        )
+        .select_related("office_department")
+        .first()
+    )
+
+
+def in_leading_group(person: Person) -> bool:
+    group = leading_group(person.organization)
+    if group is None:
+        return False
+    return group.memberships.filter(person=person).exists() or works_in(
+        person, group.office_department
+    )
+
+
+def _department_of(
+    person: Person, preferred: Iterable[Department | None] = ()
+) -> Department | None:
+    """The department a person acts for: the first of `preferred` they work in, else their
+    first current department."""
+    ids = department_ids_of(person)
+    for department in preferred:
+        if department is not None and department.pk in ids:
+            return department
+    position = _current(person).select_related("department").order_by("start").first()
+    return position.department if position else None
+
+
+# Reading who may do what.
+
+
+def can_view(person: Person | None, matter: Matter) -> bool:
+    from .selectors import visible_matters
+
+    if person is None or person.organization_id != matter.organization_id:
+        return False
+    return visible_matters(person).filter(pk=matter.pk).exists()
+
+
+def _is_lead_handler(person: Person, matter: Matter) -> bool:
+    return matter.lead_department is not None and (
+        handles(person, matter.lead_department)
+        or (
+            matter.responsible_person_id == person.pk
+            and matter.owner_department_id == matter.lead_department_id
+        )
+    )
+
+
+def _may_dispatch(person: Person, matter: Matter) -> bool:
+    if in_coordinating_office(person):
+        return True  # the coordinating office can always (re-)dispatch
+    if matter.state == State.SUBMITTED:
+        if matter.responsible_person_id == person.pk:
+            return True
+        # Direct coordination: the originator sends it to the department they need.
+        return matter.originator_id == person.pk or handles(person, matter.owner_department)
+    if matter.state == State.ESCALATED:
+        return _holds_escalation(person, matter)
+    return False
+
+
+def _holds_escalation(person: Person, matter: Matter) -> bool:
+    if matter.responsible_person_id == person.pk:
+        return True
+    if matter.escalation_level == EscalationLevel.LEADING_GROUP:
+        return in_leading_group(person)
+    return handles(person, matter.owner_department)
+
+
+def _may_decide_extension(person: Person, matter: Matter) -> bool:
+    return (
+        matter.dispatcher_id == person.pk
+        or in_coordinating_office(person)
+        or (
+            matter.lead_department is not None
+            and leader_in_charge(matter.lead_department) == person
+        )
+    )
+
+
+def _co_organizer_for(person: Person, matter: Matter) -> CoOrganizer | None:
+    for co in matter.co_organizers.select_related("department"):
+        if co.contributed_at is None and handles(person, co.department):
+            return co
+    return None
+
+
+def _may(person: Person, matter: Matter, action: str) -> bool:
+    """The person's right to take an action, the state aside."""
+    is_originator = matter.originator_id == person.pk
+    if action == Action.SUBMIT:
+        return is_originator
+    if action == Action.DISPATCH:
+        return _may_dispatch(person, matter)
+    if action in (Action.ACCEPT, Action.RETURN, Action.REPLY, Action.REQUEST_EXTENSION):
+        return _is_lead_handler(person, matter)
+    if action == Action.TRANSFER:
+        return _is_lead_handler(person, matter) or in_coordinating_office(person)
+    if action == Action.CONTRIBUTE:
+        return _co_organizer_for(person, matter) is not None
+    if action == Action.DECIDE_EXTENSION:
+        return matter.extensions.filter(
+            state=ExtensionState.PENDING
+        ).exists() and _may_decide_extension(person, matter)
+    if action == Action.CONFIRM:
+        return is_originator or handles(person, matter.originator_department)
+    if action == Action.REOPEN:
+        return is_originator or in_coordinating_office(person)
+    if action == Action.ESCALATE:
+        if matter.escalation_level >= EscalationLevel.LEADING_GROUP:
+            return False
+        if matter.state == State.ESCALATED:
+            return _holds_escalation(person, matter)
+        return (
+            is_originator
+            or _is_lead_handler(person, matter)
+            or (matter.state == State.SUBMITTED and _may_dispatch(person, matter))
+        )
+    if action == Action.WITHDRAW:
+        return is_originator
+    if action == Action.CLOSE:
+        return _may_dispatch(person, matter)
+    if action == Action.COMMENT:
+        return can_view(person, matter)
+    return False
+
+
+def allowed_actions(person: Person | None, matter: Matter) -> list[str]:
+    """The actions this person may take on the matter now (for buttons and the API)."""
+    if person is None or not can_view(person, matter):
+        return []
+    return [
+        action
+        for action, states in ACTION_STATES.items()
+        if matter.state in states and _may(person, matter, action)
+    ]
+
+
+def _last_change(matter: Matter) -> MatterEvent | None:
+    return matter.events.exclude(to_state="").select_related("actor").order_by("-at", "-pk").first()
+
+
+def _require(person: Person, matter: Matter, action: str) -> None:
+    """Refuse, with a message that says what happened, an action the state or the person
+    does not allow. The state is checked first: a late click learns who was faster."""
+    if not can_view(person, matter):
+        raise NotAllowed(_("You cannot see this matter."))
+    if matter.state not in ACTION_STATES[action]:
+        last = _last_change(matter)
+        if last is not None and last.actor is not None:
+            raise WrongState(
+                _("%(number)s is already %(state)s: %(event)s by %(person)s at %(time)s.")
+                % {
+                    "number": matter.number,
+                    "state": matter.get_state_display(),
+                    "event": last.get_type_display(),
+                    "person": last.actor.name,
+                    "time": date_format(timezone.localtime(last.at), "SHORT_DATETIME_FORMAT"),
+                }
+            )
+        raise WrongState(
+            _("%(number)s is %(state)s; this action is not possible now.")
+            % {"number": matter.number, "state": matter.get_state_display()}
+        )
+    if not _may(person, matter, action):
+        raise NotAllowed(_("You may not do this on %(number)s.") % {"number": matter.number})
+
+
+# Writing.
+
+
+def _now() -> datetime.datetime:
+    return timezone.now()
+
+
+def _hours(hours: int) -> datetime.datetime:
+    return _now() + datetime.timedelta(hours=hours)
+
+
+def _lock(matter: Matter) -> Matter:
+    return (
+        Matter.objects.select_for_update()
+        .select_related(
+            "organization",
+            "organization__coordinating_department",
+            "kind",
+            "originator",
+            "originator_department",
+            "lead_department",
+            "owner_department",
+            "responsible_person",
+        )
+        .get(pk=matter.pk)
+    )
+
+
+def _event(
+    matter: Matter,
+    type_: str,
+    actor: Person | None,
+    *,
+    department: Department | None = None,
+    from_state: str = "",
+    reason: str = "",
+    text: str = "",
+    internal: bool = False,
+    **data,
+) -> MatterEvent:
+    return MatterEvent.objects.create(
+        matter=matter,
+        type=type_,
+        actor=actor,
+        actor_department=department,
+        from_state=from_state,
+        to_state=matter.state
+        if (from_state and from_state != matter.state) or type_ in _STATE_EVENTS
+        else "",
+        owner_department=matter.owner_department if matter.is_open else None,
+        reason=reason,
+        text=text,
+        is_internal=internal,
+        data={k: _plain(v) for k, v in data.items()},
+    )
+
+
+_STATE_EVENTS = {
+    EventType.SUBMITTED,
+    EventType.DISPATCHED,
+    EventType.ACCEPTED,
+    EventType.RETURNED,
+    EventType.TRANSFERRED,
+    EventType.REPLIED,
+    EventType.CONFIRMED,
+    EventType.REOPENED,
+    EventType.ESCALATED,
+    EventType.CLOSED,
+    EventType.WITHDRAWN,
+    EventType.ARCHIVED,
+}
+
+
+def _plain(value):
+    if isinstance(value, Department):
+        return value.code
+    if isinstance(value, Person):
+        return value.employee_number
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _url(matter: Matter) -> str:
+    return reverse("matters:detail", args=[matter.pk])
+
+
+def _tell(matter: Matter, people, ask: str, actor: Person | None, detail: str = "") -> None:
+    notify(
+        people,
+        ask=ask,
+        title=f"{matter.number} {matter.title}",
+        detail=detail,
+        url=_url(matter),
+        subject=matter,
+        exclude=actor,
+    )
+
+
+def _require_text(value: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message)
+    return value
+
+
+def _set_owner(matter: Matter, department: Department, person: Person, deadline) -> None:
+    matter.owner_department = department
+    matter.responsible_person = person
+    matter.next_deadline = deadline
+
+
+def _clear_owner(matter: Matter) -> None:
+    matter.owner_department = None
+    matter.responsible_person = None
+    matter.next_deadline = None
+
+
+def _check_department(matter: Matter, department: Department, label: str) -> None:
+    if department.organization_id != matter.organization_id or not department.is_active:
+        raise InvalidInput(
+            _("%(label)s: %(department)s cannot take matters.")
+            % {"label": label, "department": department}
+        )
+
+
+def _next_number(organization: Organization, prefix: str, year: int) -> str:
+    counter, _created = NumberCounter.objects.select_for_update().get_or_create(
+        organization=organization, prefix=prefix, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{prefix}-{year}-{counter.last:06d}"
+
+
+@dataclass
+class MatterInput:
+    title: str
+    kind: MatterKind
+    description: str = ""
+    urgency: str = Urgency.NORMAL
+    originator_department: Department | None = None
+    lead_department: Department | None = None
+    co_departments: tuple = ()
+    due: datetime.date | None = None
+    categories: tuple = ()
+
+
+@transaction.atomic
+def create_matter(person: Person, data: MatterInput, *, submit: bool = False) -> Matter:
+    """A new matter, as a draft of `person` (or submitted at once with `submit`). A lead
+    department given here is where the originator sends it directly on submission."""
+    title = _require_text(data.title, _("A matter needs a title."))
+    if len(title) > 200:
+        raise InvalidInput(_("The title is too long (at most 200 characters)."))
+    if data.kind.organization_id != person.organization_id or not data.kind.is_active:
+        raise InvalidInput(_("Unknown kind of matter."))
+    if data.urgency not in Urgency.values:
+        raise InvalidInput(_("Unknown urgency: %(value)s") % {"value": data.urgency})
+    if data.due is not None and data.due < timezone.localdate():
+        raise InvalidInput(_("The due date cannot be in the past."))
+    originator_department = data.originator_department or _department_of(person)
+    if originator_department is None or not works_in(person, originator_department):
+        raise InvalidInput(_("You can raise matters only for a department you work in."))
+    organization = person.organization
+    today = timezone.localdate()
+    matter = Matter(
+        organization=organization,
+        number=_next_number(organization, data.kind.number_prefix, today.year),
+        title=title,
+        description=(data.description or "").strip(),
+        kind=data.kind,
+        urgency=data.urgency,
+        originator=person,
+        originator_department=originator_department,
+        due=data.due,
+    )
+    if data.lead_department is not None:
+        _check_department(matter, data.lead_department, _("Lead department"))
+        matter.lead_department = data.lead_department
+        matter.relation = relation_between(originator_department, data.lead_department)
+    matter.save()
+    _set_co_organizers(matter, data.co_departments)
+    if data.categories:
+        matter.categories.set(
+            [
+                c
+                for c in data.categories
+                if isinstance(c, Category) and c.organization_id == organization.pk
+            ]
+        )
+    _event(matter, EventType.CREATED, person, department=originator_department)
+    if submit:
+        matter = submit_matter(matter, person)
+    return matter
+
+
+def _set_co_organizers(matter: Matter, departments: Iterable[Department]) -> list[Department]:
+    wanted = []
+    for department in departments:
+        _check_department(matter, department, _("Co-organizer"))
+        if department.pk != (matter.lead_department_id or 0) and department not in wanted:
+            wanted.append(department)
+    existing = {co.department_id: co for co in matter.co_organizers.all()}
+    for department_id, co in existing.items():
+        if department_id not in {d.pk for d in wanted} and co.contributed_at is None:
+            co.delete()
+    for department in wanted:
+        if department.pk not in existing:
+            CoOrganizer.objects.create(matter=matter, department=department)
+    return wanted
+
+
+@transaction.atomic
+def submit_matter(matter: Matter, person: Person) -> Matter:
+    """Draft → submitted: to the coordinating office, or, when the originator named a
+    lead department, straight on to it (direct coordination)."""
+    matter = _lock(matter)
+    _require(person, matter, Action.SUBMIT)
+    limits = settings_for(matter.organization)
+    office = (
+        coordinating_department(matter.organization) if matter.lead_department is None else None
+    )
+    matter._submit()
+    matter.submitted_at = _now()
+    if office is not None:
+        _set_owner(matter, office, default_responsible(office), _hours(limits.dispatch_hours))
+    else:
+        # The originator holds it for the instant until it is dispatched below.
+        _set_owner(matter, matter.originator_department, person, _hours(limits.dispatch_hours))
+    matter.save()
+    _event(
+        matter,
+        EventType.SUBMITTED,
+        person,
+        department=matter.originator_department,
+        from_state=State.DRAFT,
+    )
+    if office is not None:
+        _tell(matter, [matter.responsible_person, *_people_in(office)], Ask.DISPATCH, person)
+        return matter
+    lead = matter.lead_department
+    co = [c.department for c in matter.co_organizers.select_related("department")]
+    return dispatch(matter, person, lead=lead, co_departments=co, due=matter.due)
+
+
+def _people_in(department: Department) -> list[Person]:
+    return [
+        p.person
+        for p in Position.objects.current()
+        .filter(department=department, person__is_active=True)
+        .select_related("person")
+    ]
+
+
+@transaction.atomic
+def dispatch(
+    matter: Matter,
+    person: Person,
+    *,
+    lead: Department,
+    co_departments: Iterable[Department] = (),
+    due: datetime.date | None = None,
+    responsible: Person | None = None,
+    reason: str = "",
+) -> Matter:
+    """Send the matter to a lead department (with co-organizers), which must accept it."""
+    matter = _lock(matter)
+    _require(person, matter, Action.DISPATCH)
+    if lead is None:
+        raise InvalidInput(_("Choose the lead department."))
+    _check_department(matter, lead, _("Lead department"))
+    if lead.kind == DepartmentKind.EXTERNAL:
+        raise InvalidInput(_("An external unit cannot lead a matter."))
+    if due is None:
+        due = matter.due or (
+            timezone.localdate() + datetime.timedelta(days=matter.kind.default_days)
+        )
+    if due < timezone.localdate():
+        raise InvalidInput(_("The due date cannot be in the past."))
+    if responsible is not None and not works_in(responsible, lead):
+        raise InvalidInput(
+            _("%(person)s does not work in %(department)s.")
+            % {"person": responsible, "department": lead}
+        )
+    responsible = responsible or default_responsible(lead)
+    from_state = matter.state
+    limits = settings_for(matter.organization)
+    matter._dispatch()
+    matter.lead_department = lead
+    matter.relation = relation_between(matter.originator_department, lead)
+    matter.due = due
+    matter.dispatcher = person
+    matter.dispatcher_department = _department_of(
+        person,
+        [
+            matter.organization.coordinating_department,
+            matter.owner_department,
+            matter.originator_department,
+        ],
+    )
+    _set_owner(matter, lead, responsible, _hours(limits.accept_hours))
+    matter.save()
+    co = _set_co_organizers(matter, co_departments)
+    _event(
+        matter,
+        EventType.DISPATCHED,
+        person,
+        department=matter.dispatcher_department,
+        from_state=from_state,
+        reason=(reason or "").strip(),
+        lead=lead,
+        co_departments=co,
+        due=due,
+        responsible=responsible,
+    )
+    _tell(matter, [responsible, *handlers_of(lead)], Ask.ACCEPT, person)
+    for department in co:
+        _tell(matter, handlers_of(department), Ask.CONTRIBUTE, person)
+    return matter
+
+
+@transaction.atomic
+def accept(matter: Matter, person: Person, *, responsible: Person | None = None) -> Matter:
+    """签收: the lead department takes the matter on; the clock now runs to the due date."""
+    matter = _lock(matter)
+    _require(person, matter, Action.ACCEPT)
+    if responsible is not None and not works_in(responsible, matter.lead_department):
+        raise InvalidInput(
+            _("%(person)s does not work in %(department)s.")
+            % {"person": responsible, "department": matter.lead_department}
+        )
+    matter._accept()
+    _set_owner(
+        matter, matter.lead_department, responsible or matter.responsible_person, matter.due_at
+    )
+    matter.save()
+    _event(
+        matter,
+        EventType.ACCEPTED,
+        person,
+        department=matter.lead_department,
+        from_state=State.DISPATCHED,
+    )
+    _tell(
+        matter,
+        [matter.originator],
+        Ask.INFO,
+        person,
+        _("Accepted by %(department)s.") % {"department": matter.lead_department},
+    )
+    if matter.responsible_person != person:
+        _tell(matter, [matter.responsible_person], Ask.REPLY, person)
+    return matter
+
+
+@transaction.atomic
+def return_matter(matter: Matter, person: Person, *, reason: str) -> Matter:
+    """退回: not ours, with a reason; back to whoever dispatched it."""
+    matter = _lock(matter)
+    _require(person, matter, Action.RETURN)
+    reason = _require_text(reason, _("Say why the matter is returned."))
+    lead = matter.lead_department
+    limits = settings_for(matter.organization)
+    matter._return()
+    matter.return_count += 1
+    back_to = matter.dispatcher_department or coordinating_department(matter.organization)
+    back_person = matter.dispatcher or default_responsible(back_to)
+    _set_owner(matter, back_to, back_person, _hours(limits.dispatch_hours))
+    matter.save()
+    _event(
+        matter,
+        EventType.RETURNED,
+        person,
+        department=lead,
+        from_state=State.DISPATCHED,
+        reason=reason,
+    )
+    _tell(matter, [back_person], Ask.DISPATCH, person, reason)
+    return matter
+
+
+@transaction.atomic
+def transfer(
+    matter: Matter,
+    person: Person,
+    *,
+    lead: Department,
+    co_departments: Iterable[Department] | None = None,
+    reason: str,
+) -> Matter:
+    """转办: pass the matter to the department it belongs to, with a reason."""
+    matter = _lock(matter)
+    _require(person, matter, Action.TRANSFER)
+    reason = _require_text(reason, _("Say why the matter is transferred."))
+    if lead is None:
+        raise InvalidInput(_("Choose the department to transfer to."))
+    _check_department(matter, lead, _("Lead department"))
+    if lead.pk == matter.lead_department_id:
+        raise InvalidInput(_("The matter is already with %(department)s.") % {"department": lead})
+    if lead.kind == DepartmentKind.EXTERNAL:
+        raise InvalidInput(_("An external unit cannot lead a matter."))
+    previous = matter.lead_department
+    from_state = matter.state
+    responsible = default_responsible(lead)
+    limits = settings_for(matter.organization)
+    matter._transfer()
+    matter.transfer_count += 1
+    matter.lead_department = lead
+    matter.relation = relation_between(matter.originator_department, lead)
+    _set_owner(matter, lead, responsible, _hours(limits.accept_hours))
+    matter.save()
+    co = _set_co_organizers(
+        matter,
+        co_departments
+        if co_departments is not None
+        else [c.department for c in matter.co_organizers.select_related("department")],
+    )
+    _event(
+        matter,
+        EventType.TRANSFERRED,
+        person,
+        department=previous,
+        from_state=from_state,
+        reason=reason,
+        lead=lead,
+        previous_lead=previous,
+        co_departments=co,
+    )
+    _tell(matter, [responsible, *handlers_of(lead)], Ask.ACCEPT, person, reason)
+    _tell(
+        matter,
+        [matter.originator],
+        Ask.INFO,
+        person,
+        _("Transferred to %(department)s.") % {"department": lead},
+    )
+    return matter
+
+
+@transaction.atomic
+def contribute(matter: Matter, person: Person, *, text: str, attachments: Iterable = ()) -> Matter:
+    """协办意见: a co-organizer department gives its part."""
+    matter = _lock(matter)
+    _require(person, matter, Action.CONTRIBUTE)
+    text = _require_text(text, _("Write your department's part."))
+    co = _co_organizer_for(person, matter)
+    co.text = text
+    co.contributed_by = person
+    co.contributed_at = _now()
+    co.save(update_fields=["text", "contributed_by", "contributed_at"])
+    event = _event(matter, EventType.CONTRIBUTED, person, department=co.department, text=text)
+    _attach_all(matter, person, event, attachments)
+    matter.save(update_fields=["updated_at"])
+    _tell(
+        matter,
+        [matter.responsible_person],
+        Ask.INFO,
+        person,
+        _("%(department)s gave its part.") % {"department": co.department},
+    )
+    return matter
+
+
+@transaction.atomic
+def request_extension(
+    matter: Matter, person: Person, *, due: datetime.date, reason: str
+) -> ExtensionRequest:
+    """延期申请: asked for, not taken."""
+    matter = _lock(matter)
+    _require(person, matter, Action.REQUEST_EXTENSION)
+    reason = _require_text(reason, _("Say why more time is needed."))
+    if due is None or (matter.due is not None and due <= matter.due):
+        raise InvalidInput(_("The proposed date must be later than the current due date."))
+    if matter.extensions.filter(state=ExtensionState.PENDING).exists():
+        raise WrongState(_("An extension request is already waiting for a decision."))
+    request = ExtensionRequest.objects.create(
+        matter=matter, requested_by=person, reason=reason, proposed_due=due, previous_due=matter.due
+    )
+    _event(
+        matter,
+        EventType.EXTENSION_REQUESTED,
+        person,
+        department=matter.lead_department,
+        reason=reason,
+        proposed_due=due,
+        previous_due=matter.due,
+    )
+    matter.save(update_fields=["updated_at"])
+    deciders = [matter.dispatcher]
+    if matter.lead_department is not None:
+        deciders.append(leader_in_charge(matter.lead_department))
+    _tell(matter, deciders, Ask.DECIDE_EXTENSION, person, reason)
+    return request
+
+
+@transaction.atomic
+def decide_extension(
+    matter: Matter, person: Person, *, approve: bool, reason: str = ""
+) -> ExtensionRequest:
+    matter = _lock(matter)
+    _require(person, matter, Action.DECIDE_EXTENSION)
+    request = matter.extensions.select_for_update().get(state=ExtensionState.PENDING)
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise InvalidInput(_("Say why the extension is denied."))
+    request.state = ExtensionState.APPROVED if approve else ExtensionState.DENIED
+    request.decided_by = person
+    request.decided_at = _now()
+    request.decision_reason = reason
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
+    if approve:
+        matter.due = request.proposed_due
+        if matter.state == State.ACCEPTED:
+            matter.next_deadline = matter.due_at
+    matter.save()
+    _event(
+        matter,
+        EventType.EXTENSION_DECIDED,
+        person,
+        department=_department_of(person),
+        reason=reason,
+        approved=approve,
+        due=matter.due,
+    )
+    _tell(
+        matter,
+        [request.requested_by, matter.responsible_person],
+        Ask.INFO,
+        person,
+        _("Extension approved until %(due)s.") % {"due": date_format(matter.due)}
+        if approve
+        else _("Extension denied: %(reason)s") % {"reason": reason},
+    )
+    return request
+
+
+@transaction.atomic
+def reply(matter: Matter, person: Person, *, text: str, attachments: Iterable = ()) -> Matter:
+    """办结回复: the lead says what was done; the originator is asked to confirm."""
+    matter = _lock(matter)
+    _require(person, matter, Action.REPLY)
+    text = _require_text(text, _("Write the reply: what was done."))
+    limits = settings_for(matter.organization)
+    matter._reply()
+    matter.replied_at = _now()
+    _set_owner(
+        matter, matter.originator_department, matter.originator, _hours(limits.confirm_hours)
+    )
+    matter.save()
+    event = _event(
+        matter,
+        EventType.REPLIED,
+        person,
+        department=matter.lead_department,
+        from_state=State.ACCEPTED,
+        text=text,
+    )
+    _attach_all(matter, person, event, attachments)
+    _tell(matter, [matter.originator], Ask.CONFIRM, person, text[:200])
+    return matter
+
+
+@transaction.atomic
+def confirm(matter: Matter, person: Person, *, rating: str, comment: str = "") -> Matter:
+    """The originator rates the reply: satisfied or basically satisfied closes the matter;
+    unsatisfied sends it back to the lead (重办), counted."""
+    matter = _lock(matter)
+    _require(person, matter, Action.CONFIRM)
+    if rating not in Rating.values:
+        raise InvalidInput(_("Choose a rating."))
+    comment = (comment or "").strip()
+    if rating == Rating.UNSATISFIED and not comment:
+        raise InvalidInput(_("Say what is still wrong."))
+    matter.rating = rating
+    matter.rating_comment = comment
+    if rating == Rating.UNSATISFIED:
+        return _reopen(matter, person, comment, EventType.CONFIRMED, rating=rating)
+    matter._close()
+    matter.resolution = Resolution.DONE
+    matter.closed_at = _now()
+    _clear_owner(matter)
+    matter.save()
+    _event(
+        matter,
+        EventType.CONFIRMED,
+        person,
+        department=matter.originator_department,
+        from_state=State.REPLIED,
+        reason=comment,
+        rating=rating,
+    )
+    _tell(matter, handlers_of(matter.lead_department), Ask.INFO, person, Rating(rating).label)
+    return matter
+
+
+def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> Matter:
+    from_state = matter.state
+    matter._reopen()
+    matter.reopen_count += 1
+    matter.closed_at = None
+    matter.resolution = ""
+    lead = matter.lead_department
+    responsible = default_responsible(lead)
+    previous_reply = matter.events.filter(type=EventType.REPLIED).select_related("actor").last()
+    if previous_reply is not None and previous_reply.actor and works_in(previous_reply.actor, lead):
+        responsible = previous_reply.actor
+    deadline = max(matter.due_at, _hours(settings_for(matter.organization).accept_hours))
+    _set_owner(matter, lead, responsible, deadline)
+    matter.save()
+    _event(
+        matter,
+        type_,
+        person,
+        department=_department_of(person, [matter.originator_department]),
+        from_state=from_state,
+        reason=reason,
+        **data,
+    )
+    _tell(matter, [responsible], Ask.REPLY, person, reason)
+    return matter
+
+
+@transaction.atomic
+def reopen(matter: Matter, person: Person, *, reason: str) -> Matter:
+    matter = _lock(matter)
+    _require(person, matter, Action.REOPEN)
+    reason = _require_text(reason, _("Say why the matter is reopened."))
+    return _reopen(matter, person, reason, EventType.REOPENED)
+
+
+def _escalation_target(matter: Matter, person: Person, level: int) -> tuple[Department, Person]:
+    organization = matter.organization
+    if level == EscalationLevel.DEPARTMENT_HEADS:
+        department = _department_of(person, [matter.lead_department, matter.originator_department])
+        return department, default_responsible(department)
+    if level == EscalationLevel.COORDINATING_OFFICE:
+        office = coordinating_department(organization)
+        return office, default_responsible(office)
+    if level == EscalationLevel.LEADER_IN_CHARGE:
+        for department in (matter.lead_department, matter.originator_department):
+            leader = leader_in_charge(department) if department is not None else None
+            if leader is not None:
+                return _department_of(leader), leader
+        raise InvalidInput(_("No leader in charge is set for these departments."))
+    group = leading_group(organization)
+    if group is None or group.office_department is None:
+        raise InvalidInput(_("The organization has no coordination leading group with an office."))
+    chair = group.memberships.filter(role=GroupRole.CHAIR).select_related("person").first()
+    return group.office_department, chair.person if chair else default_responsible(
+        group.office_department
+    )
+
+
+@transaction.atomic
+def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
+    """Coordination difficult: one step up the ladder, with a reason. The new level
+    decides (re-dispatches), closes it as not a matter, or passes it on."""
+    matter = _lock(matter)
+    _require(person, matter, Action.ESCALATE)
+    reason = _require_text(reason, _("Say why coordination is difficult."))
+    level = matter.escalation_level + 1
+    department, responsible = _escalation_target(matter, person, level)
+    if department is None:
+        raise InvalidInput(_("There is nobody to escalate to."))
+    from_state = matter.state
+    matter._escalate()
+    matter.escalation_level = level
+    _set_owner(
+        matter, department, responsible, _hours(settings_for(matter.organization).escalation_hours)
+    )
+    matter.save()
+    _event(
+        matter,
+        EventType.ESCALATED,
+        person,
+        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        from_state=from_state,
+        reason=reason,
+        level=level,
+    )
+    _tell(matter, [responsible, *handlers_of(department)], Ask.DECIDE, person, reason)
+    return matter
+
+
+@transaction.atomic
+def withdraw(matter: Matter, person: Person, *, reason: str) -> Matter:
+    """The originator takes the matter back before it is accepted."""
+    matter = _lock(matter)
+    _require(person, matter, Action.WITHDRAW)
+    reason = _require_text(reason, _("Say why the matter is withdrawn."))
+    holder = matter.responsible_person
+    from_state = matter.state
+    matter._withdraw()
+    matter.closed_at = _now()
+    _clear_owner(matter)
+    matter.save()
+    _event(
+        matter,
+        EventType.WITHDRAWN,
+        person,
+        department=matter.originator_department,
+        from_state=from_state,
+        reason=reason,
+    )
+    _tell(matter, [holder], Ask.INFO, person, reason)
+    return matter
+
+
+@transaction.atomic
+def close_as_not_a_matter(matter: Matter, person: Person, *, reason: str) -> Matter:
+    matter = _lock(matter)
+    _require(person, matter, Action.CLOSE)
+    reason = _require_text(reason, _("Say why this is not a matter to handle."))
+    from_state = matter.state
+    matter._close_as_not_a_matter()
+    matter.resolution = Resolution.NOT_A_MATTER
+    matter.closed_at = _now()
+    _clear_owner(matter)
+    matter.save()
+    _event(
+        matter,
+        EventType.CLOSED,
+        person,
+        department=_department_of(person),
+        from_state=from_state,
+        reason=reason,
+    )
+    _tell(matter, [matter.originator], Ask.INFO, person, reason)
+    return matter
+
+
+MENTION = re.compile(r"@([^\s@，。,.;；:：!！?？]+)")
+
+
+def mentioned(organization: Organization, text: str) -> tuple[list[Person], list[Department]]:
+    """People (by name or employee number) and departments (by name or short name)
+    mentioned as @name in a text."""
+    names = set(MENTION.findall(text or ""))
+    if not names:
+        return [], []
+    people = list(
+        Person.objects.filter(organization=organization, is_active=True).filter(
+            Q(name__in=names) | Q(employee_number__in=names)
+        )
+    )
+    departments = list(
+        Department.objects.filter(organization=organization, is_active=True).filter(
+            Q(name__in=names) | Q(short_name__in=names)
+        )
+    )
+    return people, departments
+
+
+@transaction.atomic
+def comment(
+    matter: Matter, person: Person, *, text: str, internal: bool = False, attachments: Iterable = ()
+) -> MatterEvent:
+    """A comment on the timeline; @mentions notify. Internal notes are seen only by the
+    departments handling the matter."""
+    matter = _lock(matter)
+    _require(person, matter, Action.COMMENT)
+    text = _require_text(text, _("Write something first."))
+    if internal and not is_handling(person, matter):
+        raise NotAllowed(_("Only the departments handling the matter can write internal notes."))
+    event = _event(
+        matter,
+        EventType.COMMENTED,
+        person,
+        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        text=text,
+        internal=internal,
+    )
+    _attach_all(matter, person, event, attachments)
+    matter.save(update_fields=["updated_at"])
+    people, departments = mentioned(matter.organization, text)
+    recipients = people + [p for d in departments for p in handlers_of(d)]
+    if internal:
+        recipients = [p for p in recipients if is_handling(p, matter)]
+    recipients = [p for p in recipients if can_view(p, matter)]
+    _tell(matter, recipients, Ask.MENTION, person, text[:200])
+    return event
+
+
+def handling_department_ids(matter: Matter) -> set[int]:
+    ids = {matter.lead_department_id, matter.owner_department_id}
+    ids |= set(matter.co_organizers.values_list("department_id", flat=True))
+    if matter.organization.coordinating_department_id:
+        ids.add(matter.organization.coordinating_department_id)
+    ids.discard(None)
+    return ids
+
+
+def is_handling(person: Person, matter: Matter) -> bool:
+    """Lead, co-organizers, the current owner and the coordinating office handle it."""
+    return matter.responsible_person_id == person.pk or bool(
+        department_ids_of(person) & handling_department_ids(matter)
+    )
+
+
+# Attachments.
+
+ALLOWED_EXTENSIONS = {
+    "pdf",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "txt",
+    "csv",
+    "jpg",
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "zip",
+    "rar",
+    "7z",
+    "ofd",
+    "wps",
+    "et",
+    "dps",
+    "mp4",
+    "mp3",
+    "wav",
+}
+
+
+def attach(
+    matter: Matter, person: Person, upload, *, event: MatterEvent | None = None
+) -> Attachment:
+    """Store one uploaded file on the matter (within the caller's transaction)."""
+    from django.conf import settings
+
+    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not name:
+        raise InvalidInput(_("The file has no name."))
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ALLOWED_EXTENSIONS:
+        raise InvalidInput(
+            _("Files of type .%(extension)s cannot be attached.") % {"extension": extension or "?"}
+        )
+    size = upload.size
+    if size > settings.MATTER_ATTACHMENT_MAX_BYTES:
+        raise InvalidInput(
+            _("%(name)s is too large: at most %(size)d MB.")
+            % {"name": name, "size": settings.MATTER_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
+        )
+    attachment = Attachment(
+        matter=matter,
+        event=event,
+        original_name=name[:255],
+        size=size,
+        content_type=(getattr(upload, "content_type", "") or "")[:100],
+        uploaded_by=person,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def _attach_all(matter: Matter, person: Person, event: MatterEvent, uploads: Iterable) -> None:
+    for upload in uploads or ():
+        attach(matter, person, upload, event=event)
+
+
+@transaction.atomic
+def add_attachments(
+    matter: Matter, person: Person, uploads: Iterable, *, text: str = ""
+) -> MatterEvent:
+    """Attach files on their own, as a timeline event."""
+    matter = _lock(matter)
+    _require(person, matter, Action.COMMENT)
+    uploads = list(uploads or ())
+    if not uploads:
+        raise InvalidInput(_("Choose a file to attach."))
+    event = _event(
+        matter,
+        EventType.ATTACHED,
+        person,
+        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        text=(text or "").strip(),
+    )
+    _attach_all(matter, person, event, uploads)
+    matter.save(update_fields=["updated_at"])
+    return event
+
+
+# Housekeeping.
+
+
+def archive_closed_matters(organization: Organization, now: datetime.datetime | None = None) -> int:
+    """Closed and withdrawn matters older than the organization's archive period become
+    archived (a system event, no actor). Returns how many."""
+    now = now or _now()
+    limits = settings_for(organization)
+    cutoff = now - datetime.timedelta(days=limits.archive_after_days)
+    count = 0
+    for pk in Matter.objects.filter(
+        organization=organization, state__in=[State.CLOSED, State.WITHDRAWN], closed_at__lt=cutoff
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            matter = Matter.objects.select_for_update().get(pk=pk)
+            if matter.state not in (State.CLOSED, State.WITHDRAWN):
+                continue
+            from_state = matter.state
+            matter._archive()
+            matter.save()
+            _event(matter, EventType.ARCHIVED, None, from_state=from_state)
+            count += 1
+    return count
+
+
+def check_invariant(matter: Matter) -> None:
+    """An open matter has exactly one owning department, one responsible person who works
+    there (or leads it), and one next deadline. Raises AssertionError otherwise."""
+    if matter.state in OPEN_STATES:
+        assert matter.owner_department_id is not None, "no owning department"
+        assert matter.responsible_person_id is not None, "no responsible person"
+        assert matter.next_deadline is not None, "no next deadline"
+    else:
+        assert matter.owner_department_id is None and matter.responsible_person_id is None
