@@ -2,11 +2,23 @@
 
 from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.routers import SimpleRouter
 
+from liaison.matters import api as matters_api
 from liaison.org import api as org_api
+
+router = SimpleRouter()
+router.register("matters", matters_api.MatterViewSet, basename="api-matter")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("organization/", org_api.OrganizationView.as_view(), name="api-organization"),
     path("departments/", org_api.DepartmentListView.as_view(), name="api-departments"),
+    path("matter-kinds/", matters_api.MatterKindListView.as_view(), name="api-matter-kinds"),
+    path(
+        "attachments/<int:pk>/download/",
+        matters_api.AttachmentDownloadView.as_view(),
+        name="api-attachment-download",
+    ),
+    *router.urls,
 ]

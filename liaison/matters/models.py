@@ -331,6 +331,11 @@ class Matter(ConcurrentTransitionMixin, models.Model):
     def _reopen(self):
         pass
 
+    @transition(field=state, source=State.CLOSED, target=State.SUBMITTED)
+    def _reopen_for_dispatch(self):
+        """A matter closed as "not a matter" has no lead to go back to: reopening it puts
+        it before the coordinating office again."""
+
     @transition(
         field=state,
         source=[State.SUBMITTED, State.DISPATCHED, State.ACCEPTED, State.ESCALATED],

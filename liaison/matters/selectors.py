@@ -13,6 +13,7 @@ from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position
 from .models import (
     OPEN_STATES,
     CoOrganizer,
+    EscalationLevel,
     ExtensionRequest,
     ExtensionState,
     Matter,
@@ -31,6 +32,7 @@ class Reach:
     handled: frozenset[int]  # departments they act for (head, deputy, liaison)
     overseen: frozenset[int]  # departments they are leader in charge of
     sees_all: bool  # coordinating office, supervision office, leading group
+    in_leading_group: bool = False  # decides matters escalated to the top of the ladder
 
 
 def reach_of(person: Person) -> Reach:
@@ -54,6 +56,7 @@ def reach_of(person: Person) -> Reach:
             .values_list("department_id", flat=True)
         ),
         sees_all=bool(departments & office_ids) or in_group,
+        in_leading_group=in_group,
     )
 
 
@@ -106,9 +109,17 @@ LIST_RELATED = (
 def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
     """Everything waiting on me or the departments I act for: matters I am responsible
     for or whose owner I handle, co-organizer parts still missing from my departments,
-    and extension requests waiting for my decision."""
+    extension requests waiting for my decision (as dispatcher or leader in charge of the
+    lead), everything waiting at the coordinating office for its members, and matters
+    escalated to the leading group for its members."""
     reach = reach or reach_of(person)
     condition = Q(responsible_person=person, state__in=OPEN_STATES)
+    office_id = person.organization.coordinating_department_id
+    if office_id is not None and office_id in reach.departments:
+        # Anyone in the coordinating office may dispatch what waits there.
+        condition |= Q(owner_department_id=office_id, state__in=OPEN_STATES)
+    if reach.in_leading_group:
+        condition |= Q(state=State.ESCALATED, escalation_level=EscalationLevel.LEADING_GROUP)
     if reach.handled:
         handled = list(reach.handled)
         condition |= Q(owner_department_id__in=handled, state__in=OPEN_STATES)
@@ -120,11 +131,17 @@ def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
             ),
             state__in=[State.DISPATCHED, State.ACCEPTED],
         )
+    deciders = Q(dispatcher=person)
+    if reach.overseen:
+        deciders |= Q(lead_department_id__in=list(reach.overseen))
     condition |= Q(
         Exists(
-            ExtensionRequest.objects.filter(matter=OuterRef("pk"), state=ExtensionState.PENDING)
+            ExtensionRequest.objects.filter(
+                matter=OuterRef("pk"), state=ExtensionState.PENDING
+            ).exclude(requested_by=person)
         ),
-        dispatcher=person,
+        deciders,
+        state__in=[State.DISPATCHED, State.ACCEPTED, State.REPLIED],
     )
     return (
         Matter.objects.filter(organization_id=person.organization_id)

@@ -301,6 +301,10 @@ def can_view(person: Person | None, matter: Matter) -> bool:
 
     if person is None or person.organization_id != matter.organization_id:
         return False
+    if matter.originator_id == person.pk or (
+        matter.responsible_person_id == person.pk and matter.responsible_person_id is not None
+    ):
+        return True  # as visible_matters has it, without reading positions
     return visible_matters(person).filter(pk=matter.pk).exists()
 
 
@@ -332,10 +336,21 @@ def _holds_escalation(person: Person, matter: Matter) -> bool:
         return True
     if matter.escalation_level == EscalationLevel.LEADING_GROUP:
         return in_leading_group(person)
+    if matter.escalation_level == EscalationLevel.COORDINATING_OFFICE:
+        # Anyone in the office may dispatch or close it; passing it on is theirs too.
+        return in_coordinating_office(person)
+    if matter.escalation_level == EscalationLevel.LEADER_IN_CHARGE:
+        return False  # the leader in charge, not whoever heads the leaders' department
     return handles(person, matter.owner_department)
 
 
+def _pending_extension(matter: Matter) -> ExtensionRequest | None:
+    return matter.extensions.filter(state=ExtensionState.PENDING).first()
+
+
 def _may_decide_extension(person: Person, matter: Matter) -> bool:
+    """The dispatcher, the coordinating office or the lead's leader in charge; never the
+    person who asked (an extension is asked for, not taken)."""
     return (
         matter.dispatcher_id == person.pk
         or in_coordinating_office(person)
@@ -349,6 +364,14 @@ def _may_decide_extension(person: Person, matter: Matter) -> bool:
 def _co_organizer_for(person: Person, matter: Matter) -> CoOrganizer | None:
     for co in matter.co_organizers.select_related("department"):
         if co.contributed_at is None and handles(person, co.department):
+            return co
+    return None
+
+
+def _part_given(person: Person, matter: Matter) -> CoOrganizer | None:
+    """A co-organizer part this person's department has already given."""
+    for co in matter.co_organizers.select_related("department", "contributed_by"):
+        if co.contributed_at is not None and handles(person, co.department):
             return co
     return None
 
@@ -367,9 +390,12 @@ def _may(person: Person, matter: Matter, action: str) -> bool:
     if action == Action.CONTRIBUTE:
         return _co_organizer_for(person, matter) is not None
     if action == Action.DECIDE_EXTENSION:
-        return matter.extensions.filter(
-            state=ExtensionState.PENDING
-        ).exists() and _may_decide_extension(person, matter)
+        pending = _pending_extension(matter)
+        return (
+            pending is not None
+            and pending.requested_by_id != person.pk
+            and _may_decide_extension(person, matter)
+        )
     if action == Action.CONFIRM:
         return is_originator or handles(person, matter.originator_department)
     if action == Action.REOPEN:
@@ -397,15 +423,22 @@ def allowed_actions(person: Person | None, matter: Matter) -> list[str]:
     """The actions this person may take on the matter now (for buttons and the API)."""
     if person is None or not can_view(person, matter):
         return []
-    return [
+    actions = [
         action
         for action, states in ACTION_STATES.items()
-        if matter.state in states and _may(person, matter, action)
+        if matter.state in states and (action == Action.COMMENT or _may(person, matter, action))
     ]
+    if Action.REQUEST_EXTENSION in actions and _pending_extension(matter) is not None:
+        actions.remove(Action.REQUEST_EXTENSION)  # one waits for a decision already
+    return actions
 
 
 def _last_change(matter: Matter) -> MatterEvent | None:
     return matter.events.exclude(to_state="").select_related("actor").order_by("-at", "-pk").first()
+
+
+def _when(at: datetime.datetime) -> str:
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
 
 
 def _require(person: Person, matter: Matter, action: str) -> None:
@@ -423,7 +456,7 @@ def _require(person: Person, matter: Matter, action: str) -> None:
                     "state": matter.get_state_display(),
                     "event": last.get_type_display(),
                     "person": last.actor.name,
-                    "time": date_format(timezone.localtime(last.at), "SHORT_DATETIME_FORMAT"),
+                    "time": _when(last.at),
                 }
             )
         raise WrongState(
@@ -446,8 +479,12 @@ def _hours(hours: int) -> datetime.datetime:
 
 
 def _lock(matter: Matter) -> Matter:
+    """The matter's row, locked until the transaction ends. Only the matter's own row:
+    PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (lead, owner,
+    responsible person), and locking the joined rows would serialize every action in the
+    organization on its row."""
     return (
-        Matter.objects.select_for_update()
+        Matter.objects.select_for_update(of=("self",))
         .select_related(
             "organization",
             "organization__coordinating_department",
@@ -615,6 +652,8 @@ def create_matter(person: Person, data: MatterInput, *, submit: bool = False) ->
     )
     if data.lead_department is not None:
         _check_department(matter, data.lead_department, _("Lead department"))
+        if data.lead_department.kind == DepartmentKind.EXTERNAL:
+            raise InvalidInput(_("An external unit cannot lead a matter."))
         matter.lead_department = data.lead_department
         matter.relation = relation_between(originator_department, data.lead_department)
     matter.save()
@@ -803,7 +842,9 @@ def return_matter(matter: Matter, person: Person, *, reason: str) -> Matter:
     matter._return()
     matter.return_count += 1
     back_to = matter.dispatcher_department or coordinating_department(matter.organization)
-    back_person = matter.dispatcher or default_responsible(back_to)
+    back_person = matter.dispatcher
+    if back_person is None or not back_person.is_active or not works_in(back_person, back_to):
+        back_person = default_responsible(back_to)
     _set_owner(matter, back_to, back_person, _hours(limits.dispatch_hours))
     matter.save()
     _event(
@@ -880,8 +921,23 @@ def transfer(
 def contribute(matter: Matter, person: Person, *, text: str, attachments: Iterable = ()) -> Matter:
     """协办意见: a co-organizer department gives its part."""
     matter = _lock(matter)
+    if (
+        matter.state in ACTION_STATES[Action.CONTRIBUTE]
+        and _co_organizer_for(person, matter) is None
+    ):
+        given = _part_given(person, matter)
+        if given is not None and can_view(person, matter):
+            raise WrongState(
+                _("%(department)s already gave its part: %(person)s at %(time)s.")
+                % {
+                    "department": given.department,
+                    "person": given.contributed_by.name if given.contributed_by else "",
+                    "time": _when(given.contributed_at),
+                }
+            )
     _require(person, matter, Action.CONTRIBUTE)
     text = _require_text(text, _("Write your department's part."))
+    attachments = _check_uploads(attachments)
     co = _co_organizer_for(person, matter)
     co.text = text
     co.contributed_by = person
@@ -907,11 +963,13 @@ def request_extension(
     """延期申请: asked for, not taken."""
     matter = _lock(matter)
     _require(person, matter, Action.REQUEST_EXTENSION)
-    reason = _require_text(reason, _("Say why more time is needed."))
-    if due is None or (matter.due is not None and due <= matter.due):
-        raise InvalidInput(_("The proposed date must be later than the current due date."))
-    if matter.extensions.filter(state=ExtensionState.PENDING).exists():
+    if _pending_extension(matter) is not None:
         raise WrongState(_("An extension request is already waiting for a decision."))
+    reason = _require_text(reason, _("Say why more time is needed."))
+    if not isinstance(due, datetime.date) or (matter.due is not None and due <= matter.due):
+        raise InvalidInput(_("The proposed date must be later than the current due date."))
+    if due < timezone.localdate():
+        raise InvalidInput(_("The due date cannot be in the past."))
     request = ExtensionRequest.objects.create(
         matter=matter, requested_by=person, reason=reason, proposed_due=due, previous_due=matter.due
     )
@@ -937,6 +995,29 @@ def decide_extension(
     matter: Matter, person: Person, *, approve: bool, reason: str = ""
 ) -> ExtensionRequest:
     matter = _lock(matter)
+    if (
+        matter.state in ACTION_STATES[Action.DECIDE_EXTENSION]
+        and _pending_extension(matter) is None
+        and _may_decide_extension(person, matter)
+        and can_view(person, matter)
+    ):
+        decided = (
+            matter.extensions.exclude(state=ExtensionState.PENDING)
+            .select_related("decided_by")
+            .first()
+        )
+        if decided is not None and decided.decided_by is not None:
+            raise WrongState(
+                _(
+                    "The extension request was already decided (%(decision)s) by %(person)s at "
+                    "%(time)s."
+                )
+                % {
+                    "decision": decided.get_state_display(),
+                    "person": decided.decided_by.name,
+                    "time": _when(decided.decided_at),
+                }
+            )
     _require(person, matter, Action.DECIDE_EXTENSION)
     request = matter.extensions.select_for_update().get(state=ExtensionState.PENDING)
     reason = (reason or "").strip()
@@ -979,6 +1060,7 @@ def reply(matter: Matter, person: Person, *, text: str, attachments: Iterable = 
     matter = _lock(matter)
     _require(person, matter, Action.REPLY)
     text = _require_text(text, _("Write the reply: what was done."))
+    attachments = _check_uploads(attachments)
     limits = settings_for(matter.organization)
     matter._reply()
     matter.replied_at = _now()
@@ -1043,7 +1125,9 @@ def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> 
     previous_reply = matter.events.filter(type=EventType.REPLIED).select_related("actor").last()
     if previous_reply is not None and previous_reply.actor and works_in(previous_reply.actor, lead):
         responsible = previous_reply.actor
-    deadline = max(matter.due_at, _hours(settings_for(matter.organization).accept_hours))
+    deadline = _hours(settings_for(matter.organization).accept_hours)
+    if matter.due_at is not None:
+        deadline = max(matter.due_at, deadline)
     _set_owner(matter, lead, responsible, deadline)
     matter.save()
     _event(
@@ -1064,13 +1148,42 @@ def reopen(matter: Matter, person: Person, *, reason: str) -> Matter:
     matter = _lock(matter)
     _require(person, matter, Action.REOPEN)
     reason = _require_text(reason, _("Say why the matter is reopened."))
+    if matter.resolution == Resolution.NOT_A_MATTER or matter.lead_department is None:
+        return _reopen_for_dispatch(matter, person, reason)
     return _reopen(matter, person, reason, EventType.REOPENED)
+
+
+def _reopen_for_dispatch(matter: Matter, person: Person, reason: str) -> Matter:
+    """A matter closed as "not a matter" was never handled by a lead (or was returned by
+    it): reopened, it waits for the coordinating office to dispatch it."""
+    office = coordinating_department(matter.organization)
+    responsible = default_responsible(office)
+    matter._reopen_for_dispatch()
+    matter.reopen_count += 1
+    matter.closed_at = None
+    matter.resolution = ""
+    _set_owner(
+        matter, office, responsible, _hours(settings_for(matter.organization).dispatch_hours)
+    )
+    matter.save()
+    _event(
+        matter,
+        EventType.REOPENED,
+        person,
+        department=_department_of(person, [matter.originator_department]),
+        from_state=State.CLOSED,
+        reason=reason,
+    )
+    _tell(matter, [responsible, *_people_in(office)], Ask.DISPATCH, person, reason)
+    return matter
 
 
 def _escalation_target(matter: Matter, person: Person, level: int) -> tuple[Department, Person]:
     organization = matter.organization
     if level == EscalationLevel.DEPARTMENT_HEADS:
         department = _department_of(person, [matter.lead_department, matter.originator_department])
+        if department is None:
+            raise InvalidInput(_("There is nobody to escalate to."))
         return department, default_responsible(department)
     if level == EscalationLevel.COORDINATING_OFFICE:
         office = coordinating_department(organization)
@@ -1078,13 +1191,17 @@ def _escalation_target(matter: Matter, person: Person, level: int) -> tuple[Depa
     if level == EscalationLevel.LEADER_IN_CHARGE:
         for department in (matter.lead_department, matter.originator_department):
             leader = leader_in_charge(department) if department is not None else None
-            if leader is not None:
+            if leader is not None and leader.is_active and _department_of(leader) is not None:
                 return _department_of(leader), leader
         raise InvalidInput(_("No leader in charge is set for these departments."))
     group = leading_group(organization)
     if group is None or group.office_department is None:
         raise InvalidInput(_("The organization has no coordination leading group with an office."))
-    chair = group.memberships.filter(role=GroupRole.CHAIR).select_related("person").first()
+    chair = (
+        group.memberships.filter(role=GroupRole.CHAIR, person__is_active=True)
+        .select_related("person")
+        .first()
+    )
     return group.office_department, chair.person if chair else default_responsible(
         group.office_department
     )
@@ -1095,6 +1212,15 @@ def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
     """Coordination difficult: one step up the ladder, with a reason. The new level
     decides (re-dispatches), closes it as not a matter, or passes it on."""
     matter = _lock(matter)
+    if (
+        matter.escalation_level >= EscalationLevel.LEADING_GROUP
+        and matter.state in ACTION_STATES[Action.ESCALATE]
+        and can_view(person, matter)
+    ):
+        raise WrongState(
+            _("%(number)s is already with the leading group, the top of the ladder.")
+            % {"number": matter.number}
+        )
     _require(person, matter, Action.ESCALATE)
     reason = _require_text(reason, _("Say why coordination is difficult."))
     level = matter.escalation_level + 1
@@ -1117,7 +1243,10 @@ def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
         reason=reason,
         level=level,
     )
-    _tell(matter, [responsible, *handlers_of(department)], Ask.DECIDE, person, reason)
+    deciders = [responsible]
+    if level != EscalationLevel.LEADER_IN_CHARGE:
+        deciders += handlers_of(department)
+    _tell(matter, deciders, Ask.DECIDE, person, reason)
     return matter
 
 
@@ -1173,21 +1302,43 @@ MENTION = re.compile(r"@([^\s@，。,.;；:：!！?？]+)")
 
 def mentioned(organization: Organization, text: str) -> tuple[list[Person], list[Department]]:
     """People (by name or employee number) and departments (by name or short name)
-    mentioned as @name in a text."""
-    names = set(MENTION.findall(text or ""))
-    if not names:
+    mentioned as @name in a text.
+
+    Chinese puts no space after a name ("@信息科请今天处理"), so each mention is the
+    longest known name the text after the @ starts with."""
+    tokens = set(MENTION.findall(text or ""))
+    if not tokens:
         return [], []
+    prefixes = {token[:length] for token in tokens for length in range(1, min(len(token), 100) + 1)}
     people = list(
         Person.objects.filter(organization=organization, is_active=True).filter(
-            Q(name__in=names) | Q(employee_number__in=names)
+            Q(name__in=prefixes) | Q(employee_number__in=prefixes)
         )
     )
     departments = list(
         Department.objects.filter(organization=organization, is_active=True).filter(
-            Q(name__in=names) | Q(short_name__in=names)
+            Q(name__in=prefixes) | Q(short_name__in=prefixes)
         )
     )
-    return people, departments
+    keys = [(p, {p.name, p.employee_number}) for p in people] + [
+        (d, {d.name, d.short_name} - {""}) for d in departments
+    ]
+    chosen: dict[tuple[type, int], Person | Department] = {}
+    for token in tokens:
+        matches = [
+            (max(len(k) for k in names if token.startswith(k)), item)
+            for item, names in keys
+            if any(token.startswith(k) for k in names)
+        ]
+        if matches:
+            longest = max(length for length, _item in matches)
+            for length, item in matches:
+                if length == longest:
+                    chosen[(type(item), item.pk)] = item
+    return (
+        [item for item in chosen.values() if isinstance(item, Person)],
+        [item for item in chosen.values() if isinstance(item, Department)],
+    )
 
 
 @transaction.atomic
@@ -1201,6 +1352,7 @@ def comment(
     text = _require_text(text, _("Write something first."))
     if internal and not is_handling(person, matter):
         raise NotAllowed(_("Only the departments handling the matter can write internal notes."))
+    attachments = _check_uploads(attachments)
     event = _event(
         matter,
         EventType.COMMENTED,
@@ -1220,8 +1372,19 @@ def comment(
     return event
 
 
+def _with_originator(matter: Matter) -> bool:
+    """The matter waits on the originator's side (a reply to confirm, or a return to the
+    originator who dispatched it directly): holding it then does not make them handlers."""
+    return matter.owner_department_id == matter.originator_department_id and matter.state in (
+        State.SUBMITTED,
+        State.REPLIED,
+    )
+
+
 def handling_department_ids(matter: Matter) -> set[int]:
-    ids = {matter.lead_department_id, matter.owner_department_id}
+    ids = {matter.lead_department_id}
+    if not _with_originator(matter):
+        ids.add(matter.owner_department_id)
     ids |= set(matter.co_organizers.values_list("department_id", flat=True))
     if matter.organization.coordinating_department_id:
         ids.add(matter.organization.coordinating_department_id)
@@ -1230,8 +1393,9 @@ def handling_department_ids(matter: Matter) -> set[int]:
 
 
 def is_handling(person: Person, matter: Matter) -> bool:
-    """Lead, co-organizers, the current owner and the coordinating office handle it."""
-    return matter.responsible_person_id == person.pk or bool(
+    """Lead, co-organizers, the current owner and the coordinating office handle it (the
+    originator's side does not, even while a reply waits for its confirmation)."""
+    return (matter.responsible_person_id == person.pk and not _with_originator(matter)) or bool(
         department_ids_of(person) & handling_department_ids(matter)
     )
 
@@ -1266,10 +1430,9 @@ ALLOWED_EXTENSIONS = {
 }
 
 
-def attach(
-    matter: Matter, person: Person, upload, *, event: MatterEvent | None = None
-) -> Attachment:
-    """Store one uploaded file on the matter (within the caller's transaction)."""
+def _checked_name(upload) -> str:
+    """The upload's file name (path parts dropped), refused unless its type is allowed and
+    its size within the limit."""
     from django.conf import settings
 
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
@@ -1280,17 +1443,24 @@ def attach(
         raise InvalidInput(
             _("Files of type .%(extension)s cannot be attached.") % {"extension": extension or "?"}
         )
-    size = upload.size
-    if size > settings.MATTER_ATTACHMENT_MAX_BYTES:
+    if upload.size > settings.MATTER_ATTACHMENT_MAX_BYTES:
         raise InvalidInput(
             _("%(name)s is too large: at most %(size)d MB.")
             % {"name": name, "size": settings.MATTER_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
         )
+    return name
+
+
+def attach(
+    matter: Matter, person: Person, upload, *, event: MatterEvent | None = None
+) -> Attachment:
+    """Store one uploaded file on the matter (within the caller's transaction)."""
+    name = _checked_name(upload)
     attachment = Attachment(
         matter=matter,
         event=event,
         original_name=name[:255],
-        size=size,
+        size=upload.size,
         content_type=(getattr(upload, "content_type", "") or "")[:100],
         uploaded_by=person,
     )
@@ -1299,8 +1469,16 @@ def attach(
     return attachment
 
 
-def _attach_all(matter: Matter, person: Person, event: MatterEvent, uploads: Iterable) -> None:
-    for upload in uploads or ():
+def _check_uploads(uploads: Iterable) -> list:
+    """Every file checked before any is stored: a refused batch leaves no stray files."""
+    uploads = list(uploads or ())
+    for upload in uploads:
+        _checked_name(upload)
+    return uploads
+
+
+def _attach_all(matter: Matter, person: Person, event: MatterEvent, uploads: list) -> None:
+    for upload in uploads:
         attach(matter, person, upload, event=event)
 
 
@@ -1311,7 +1489,7 @@ def add_attachments(
     """Attach files on their own, as a timeline event."""
     matter = _lock(matter)
     _require(person, matter, Action.COMMENT)
-    uploads = list(uploads or ())
+    uploads = _check_uploads(uploads)
     if not uploads:
         raise InvalidInput(_("Choose a file to attach."))
     event = _event(
@@ -1353,10 +1531,30 @@ def archive_closed_matters(organization: Organization, now: datetime.datetime | 
 
 def check_invariant(matter: Matter) -> None:
     """An open matter has exactly one owning department, one responsible person who works
-    there (or leads it), and one next deadline. Raises AssertionError otherwise."""
+    there (or leads it: the leader in charge at level 3, the leading group's chair at
+    level 4), and one next deadline; a matter that is not open has none of them. Raises
+    AssertionError otherwise."""
     if matter.state in OPEN_STATES:
         assert matter.owner_department_id is not None, "no owning department"
         assert matter.responsible_person_id is not None, "no responsible person"
         assert matter.next_deadline is not None, "no next deadline"
+        person = matter.responsible_person
+        assert works_in(person, matter.owner_department) or _leads_escalation(person, matter), (
+            f"{person} does not work in {matter.owner_department}"
+        )
     else:
-        assert matter.owner_department_id is None and matter.responsible_person_id is None
+        assert matter.owner_department_id is None, "an owner without an open matter"
+        assert matter.responsible_person_id is None, "a responsible person without an open matter"
+        assert matter.next_deadline is None, "a deadline without an open matter"
+
+
+def _leads_escalation(person: Person, matter: Matter) -> bool:
+    if matter.escalation_level == EscalationLevel.LEADER_IN_CHARGE:
+        return any(
+            department is not None and leader_in_charge(department) == person
+            for department in (matter.lead_department, matter.originator_department)
+        )
+    if matter.escalation_level == EscalationLevel.LEADING_GROUP:
+        group = leading_group(matter.organization)
+        return group is not None and group.memberships.filter(person=person).exists()
+    return False

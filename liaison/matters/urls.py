@@ -4,5 +4,11 @@ from . import views
 
 app_name = "matters"
 urlpatterns = [
+    path("", views.todo, name="todo"),
+    path("new/", views.new, name="new"),
+    path("ledger.xlsx", views.ledger, name="ledger"),
+    path("department-people/", views.department_people, name="department-people"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/act/<slug:action>/", views.act, name="act"),
 ]

@@ -1,11 +1,16 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from liaison.matters.demo import build_demo_matters
+from liaison.matters.models import State
 from liaison.org.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Organization
 
 
 class Command(BaseCommand):
-    help = "Build the demo hospital (示范市人民医院): departments, leaders, groups and people."
+    help = (
+        "Build the demo hospital (示范市人民医院): departments, leaders, groups and people, "
+        "then a few hundred coordination matters in every state."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -13,8 +18,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing when the database already holds an organization.",
         )
+        parser.add_argument(
+            "--matters",
+            type=int,
+            default=300,
+            help="How many demo matters to build (default 300; 0 for none).",
+        )
 
-    def handle(self, *args, if_empty=False, **options):
+    def handle(self, *args, if_empty=False, matters=300, **options):
         if if_empty and Organization.objects.exists():
             self.stdout.write("The database already holds data; the demo hospital is not loaded.")
             return
@@ -28,6 +39,15 @@ class Command(BaseCommand):
                 f"{organization.people.count()} people."
             )
         )
+        if matters > 0:
+            result = build_demo_matters(organization, count=matters)
+            self.stdout.write(
+                self.style.SUCCESS(f"Built {result.total} matters in {result.seconds:.1f} s:")
+            )
+            for state in State:
+                self.stdout.write(f"  {state.value:<11} {result.counts.get(state.value, 0):>4}")
+            for failure in result.failures:
+                self.stderr.write(f"  not as planned: {failure}")
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<12} {login.role}")

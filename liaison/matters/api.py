@@ -1,0 +1,605 @@
+"""Matters API: the same service functions and visibility rules as the pages.
+
+- A matter the person may not see answers 404, never 403 (its existence is not
+  disclosed); attachment downloads follow the same rule.
+- A refused action answers `{"detail": message}` in the user's language: 409 when the
+  state does not allow it (the message says who acted and when), 403 when the person may
+  not do it, 400 for invalid input. A malformed body answers 400 with field errors and a
+  `detail` summary. A refused action changes nothing.
+- Token authentication runs after the middleware that sets `request.person`, so the
+  person is worked out here from the authenticated user.
+"""
+
+import mimetypes
+
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_fsm import ConcurrentTransition
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from liaison.permissions import person_of
+
+from . import selectors, services
+from .models import Attachment, Matter, MatterKind
+from .serializers import (
+    AcceptSerializer,
+    AttachmentSerializer,
+    AttachmentUploadSerializer,
+    CommentSerializer,
+    CommentWithFilesSerializer,
+    ConfirmSerializer,
+    DecideExtensionSerializer,
+    DispatchSerializer,
+    ErrorSerializer,
+    EventSerializer,
+    ExtensionRequestSerializer,
+    ExtensionSerializer,
+    MatterCreateSerializer,
+    MatterDetailSerializer,
+    MatterFilterSerializer,
+    MatterKindSerializer,
+    MatterListSerializer,
+    ReasonSerializer,
+    TextSerializer,
+    TextWithFilesSerializer,
+    TransferSerializer,
+)
+
+
+class HasPerson(BasePermission):
+    """Only people of an organization work with matters."""
+
+    message = gettext_lazy(
+        "Your account is not linked to a person in any organization; ask an administrator."
+    )
+
+    def has_permission(self, request, view):
+        return person_of(request.user) is not None
+
+
+def _first_message(errors) -> str:
+    """The first error message, after its field's name: a one-line `detail` for clients
+    that show one message."""
+    if isinstance(errors, dict):
+        items = errors.items()
+    elif isinstance(errors, list):
+        items = ((None, value) for value in errors)
+    else:
+        return str(errors)
+    for key, value in items:
+        message = _first_message(value)
+        if message:
+            named = isinstance(key, str) and key not in ("non_field_errors", "detail")
+            return f"{key}: {message}" if named else message
+    return ""
+
+
+class PersonAPIMixin:
+    """The requesting person on `self.person`; service refusals as `{"detail": …}`."""
+
+    permission_classes = [IsAuthenticated, HasPerson]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.person = person_of(request.user)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, services.MatterError):
+            return Response({"detail": exc.message}, status=exc.status)
+        if isinstance(exc, ConcurrentTransition):
+            return Response(
+                {
+                    "detail": _(
+                        "Someone else changed this matter at the same moment; "
+                        "reload it and try again."
+                    )
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        response = super().handle_exception(exc)
+        if (
+            isinstance(exc, ValidationError)
+            and isinstance(response.data, dict)
+            and "detail" not in response.data
+        ):
+            response.data = {"detail": _first_message(response.data), **response.data}
+        elif isinstance(exc, ValidationError) and isinstance(response.data, list):
+            response.data = {"detail": _first_message(response.data), "errors": response.data}
+        return response
+
+    def valid(self, serializer_class, data) -> dict:
+        serializer = serializer_class(
+            data=data, context={"request": self.request, "person": self.person}
+        )
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+
+def _refusals(success: dict):
+    return success | {
+        400: OpenApiResponse(
+            ErrorSerializer, description="Invalid input: `detail`, and field errors by field."
+        ),
+        403: OpenApiResponse(ErrorSerializer, description="You may not do this (`detail`)."),
+        404: OpenApiResponse(ErrorSerializer, description="No such matter visible to you."),
+        409: OpenApiResponse(
+            ErrorSerializer,
+            description="The matter's state does not allow it now; `detail` says what "
+            "happened (for example who accepted it, and when).",
+        ),
+    }
+
+
+def _action_schema(summary: str, request=None, response=MatterDetailSerializer, code=200):
+    return extend_schema(
+        summary=summary,
+        request=request,
+        responses=_refusals({code: response}),
+        tags=["matters"],
+    )
+
+
+MATTER_RELATED = (*selectors.LIST_RELATED, "originator__user", "responsible_person__user")
+
+
+class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
+    # Matters (协调事项) visible to the requesting person, and every action on them.
+
+    queryset = Matter.objects.none()
+    serializer_class = MatterDetailSerializer
+    lookup_value_regex = r"[0-9]+"
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    # Reading.
+
+    def _handling(self, matter: Matter) -> bool:
+        return services.is_handling(self.person, matter)
+
+    def _visible_attachments(self, matter: Matter, handling: bool | None = None):
+        attachments = matter.attachments.select_related("uploaded_by__user")
+        if not (self._handling(matter) if handling is None else handling):
+            attachments = attachments.exclude(event__is_internal=True)
+        return attachments
+
+    def _detail(self, matter: Matter, code: int = status.HTTP_200_OK) -> Response:
+        matter = (
+            Matter.objects.select_related(*MATTER_RELATED)
+            .prefetch_related(
+                "co_organizers__department",
+                "co_organizers__contributed_by__user",
+                "extensions__requested_by__user",
+                "extensions__decided_by__user",
+            )
+            .get(pk=matter.pk)
+        )
+        context = {
+            "request": self.request,
+            "allowed_actions": services.allowed_actions(self.person, matter),
+            "attachment_count": self._visible_attachments(matter).count(),
+        }
+        return Response(MatterDetailSerializer(matter, context=context).data, status=code)
+
+    def _matter(self, pk) -> Matter:
+        return selectors.matter_for(self.person, pk)
+
+    @extend_schema(
+        summary="Matters visible to me, filtered",
+        parameters=[MatterFilterSerializer],
+        responses={200: MatterListSerializer(many=True), 400: ErrorSerializer},
+        tags=["matters"],
+    )
+    def list(self, request):
+        data = self.valid(MatterFilterSerializer, request.query_params)
+        matters = selectors.visible_matters(self.person)
+        if data.pop("todo", False):
+            matters = matters.filter(pk__in=selectors.todo(self.person).values("pk"))
+        matters = selectors.filter_matters(
+            matters.select_related(*MATTER_RELATED),
+            selectors.MatterFilter(**{k: v for k, v in data.items() if v is not None}),
+        )
+        page = self.paginate_queryset(matters)
+        return self.get_paginated_response(
+            MatterListSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="Raise a matter",
+        description="Creates a draft owned by the requesting person; the client then calls "
+        "`submit`, or passes `submit: true` to create and submit in one call. With a "
+        "`lead_department`, submitting sends the matter straight to it (direct "
+        "coordination, state `dispatched`); without, it goes to the coordinating office "
+        "(state `submitted`).",
+        request=MatterCreateSerializer,
+        responses={
+            201: MatterDetailSerializer,
+            400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+        },
+        tags=["matters"],
+    )
+    def create(self, request):
+        data = self.valid(MatterCreateSerializer, request.data)
+        submit = data.pop("submit", False)
+        matter = services.create_matter(
+            self.person,
+            services.MatterInput(
+                title=data["title"],
+                kind=data["kind"],
+                description=data.get("description", ""),
+                urgency=data.get("urgency") or "normal",
+                originator_department=data.get("originator_department"),
+                lead_department=data.get("lead_department"),
+                co_departments=tuple(data.get("co_departments") or ()),
+                due=data.get("due"),
+            ),
+            submit=submit,
+        )
+        return self._detail(matter, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="A matter in full, with the actions I may take now",
+        responses={200: MatterDetailSerializer, 404: ErrorSerializer},
+        tags=["matters"],
+    )
+    def retrieve(self, request, pk=None):
+        return self._detail(self._matter(pk))
+
+    @extend_schema(
+        summary="The matter's timeline",
+        description="Every event, oldest first. Internal notes appear only for people "
+        "handling the matter.",
+        responses={200: EventSerializer(many=True), 404: ErrorSerializer},
+        tags=["matters"],
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def timeline(self, request, pk=None):
+        matter = self._matter(pk)
+        handling = self._handling(matter)
+        events = matter.events.select_related(
+            "actor__user", "actor_department", "owner_department"
+        ).prefetch_related(
+            Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by__user"))
+        )
+        if not handling:
+            events = events.filter(is_internal=False)
+        return Response(EventSerializer(events, many=True, context={"request": request}).data)
+
+    # Attachments.
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The matter's attachments",
+        responses={200: AttachmentSerializer(many=True), 404: ErrorSerializer},
+        tags=["matters"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Attach files",
+        description="Multipart: `file` once or several times, and an optional `text`. "
+        "Appears on the timeline as one event.",
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses=_refusals({201: AttachmentSerializer(many=True)}),
+        tags=["matters"],
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[MultiPartParser, FormParser],
+        pagination_class=None,
+    )
+    def attachments(self, request, pk=None):
+        matter = self._matter(pk)
+        if request.method == "GET":
+            return Response(
+                AttachmentSerializer(
+                    self._visible_attachments(matter), many=True, context={"request": request}
+                ).data
+            )
+        data = self.valid(AttachmentUploadSerializer, request.data)
+        event = services.add_attachments(matter, self.person, data["file"], text=data["text"])
+        return Response(
+            AttachmentSerializer(
+                event.attachments.select_related("uploaded_by__user"),
+                many=True,
+                context={"request": request},
+            ).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    # Actions: each maps to one service function.
+
+    def _act(self, request, pk, serializer_class, perform, respond="matter") -> Response:
+        """Visibility (404) first, then the body (400), then the service's rules. Answers
+        the matter in full, or what the action created (`extension`, `event`) with 201."""
+        matter = self._matter(pk)
+        data = self.valid(serializer_class, request.data) if serializer_class else {}
+        result = perform(matter, data)
+        if respond == "extension":
+            return Response(ExtensionSerializer(result).data, status=status.HTTP_201_CREATED)
+        if respond == "event":
+            return Response(
+                EventSerializer(result, context={"request": request}).data,
+                status=status.HTTP_201_CREATED,
+            )
+        return self._detail(result if isinstance(result, Matter) else matter)
+
+    def _files(self, request) -> list:
+        return request.FILES.getlist("file") if request.FILES else []
+
+    @_action_schema("Submit a draft")
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._act(request, pk, None, lambda m, d: services.submit_matter(m, self.person))
+
+    @_action_schema("Dispatch to a lead department (with co-organizers)", DispatchSerializer)
+    @action(detail=True, methods=["post"], url_path="dispatch", url_name="dispatch")
+    def dispatch_(self, request, pk=None):  # `dispatch` is APIView's own method
+        return self._act(
+            request,
+            pk,
+            DispatchSerializer,
+            lambda m, d: services.dispatch(
+                m,
+                self.person,
+                lead=d["lead_department"],
+                co_departments=d["co_departments"],
+                due=d["due"],
+                responsible=d["responsible"],
+                reason=d["reason"],
+            ),
+        )
+
+    @_action_schema("Accept (签收)", AcceptSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            AcceptSerializer,
+            lambda m, d: services.accept(m, self.person, responsible=d["responsible"]),
+        )
+
+    @_action_schema("Return to the dispatcher (退回), with a reason", ReasonSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda m, d: services.return_matter(m, self.person, reason=d["reason"]),
+        )
+
+    @_action_schema("Transfer to another department (转办), with a reason", TransferSerializer)
+    @action(detail=True, methods=["post"])
+    def transfer(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            TransferSerializer,
+            lambda m, d: services.transfer(
+                m,
+                self.person,
+                lead=d["lead_department"],
+                co_departments=d.get("co_departments"),
+                reason=d["reason"],
+            ),
+        )
+
+    @_action_schema(
+        "Give a co-organizer department's part (协办意见)",
+        {"application/json": TextSerializer, "multipart/form-data": TextWithFilesSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    def contribute(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            TextWithFilesSerializer,
+            lambda m, d: services.contribute(
+                m, self.person, text=d["text"], attachments=self._files(request)
+            ),
+        )
+
+    @_action_schema(
+        "Request an extension (延期申请)",
+        ExtensionRequestSerializer,
+        response=ExtensionSerializer,
+        code=201,
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ExtensionRequestSerializer,
+            lambda m, d: services.request_extension(
+                m, self.person, due=d["due"], reason=d["reason"]
+            ),
+            respond="extension",
+        )
+
+    @_action_schema("Approve or deny the pending extension request", DecideExtensionSerializer)
+    @action(detail=True, methods=["post"], url_path="decide-extension")
+    def decide_extension(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            DecideExtensionSerializer,
+            lambda m, d: services.decide_extension(
+                m, self.person, approve=d["approve"], reason=d["reason"]
+            ),
+        )
+
+    @_action_schema(
+        "Reply: what was done (办结回复)",
+        {"application/json": TextSerializer, "multipart/form-data": TextWithFilesSerializer},
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    def reply(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            TextWithFilesSerializer,
+            lambda m, d: services.reply(
+                m, self.person, text=d["text"], attachments=self._files(request)
+            ),
+        )
+
+    @_action_schema(
+        "Confirm the reply with a rating (unsatisfied reopens it to the lead)",
+        ConfirmSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ConfirmSerializer,
+            lambda m, d: services.confirm(m, self.person, rating=d["rating"], comment=d["comment"]),
+        )
+
+    @_action_schema("Reopen a closed matter, with a reason", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda m, d: services.reopen(m, self.person, reason=d["reason"]),
+        )
+
+    @_action_schema("Coordination difficult: escalate one level, with a reason", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def escalate(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda m, d: services.escalate(m, self.person, reason=d["reason"]),
+        )
+
+    @_action_schema("Withdraw before acceptance, with a reason", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda m, d: services.withdraw(m, self.person, reason=d["reason"]),
+        )
+
+    @_action_schema("Close as not a matter, with a reason", ReasonSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            ReasonSerializer,
+            lambda m, d: services.close_as_not_a_matter(m, self.person, reason=d["reason"]),
+        )
+
+    @_action_schema(
+        "Comment on the timeline (@mentions notify; `internal` for handlers only)",
+        {"application/json": CommentSerializer, "multipart/form-data": CommentWithFilesSerializer},
+        response=EventSerializer,
+        code=201,
+    )
+    @action(detail=True, methods=["post"], parser_classes=[JSONParser, MultiPartParser])
+    def comment(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            CommentWithFilesSerializer,
+            lambda m, d: services.comment(
+                m,
+                self.person,
+                text=d["text"],
+                internal=d["internal"],
+                attachments=self._files(request),
+            ),
+            respond="event",
+        )
+
+
+class MatterKindListView(PersonAPIMixin, generics.ListAPIView):
+    """The kinds of matter of my organization; `name` in the request's language."""
+
+    serializer_class = MatterKindSerializer
+    pagination_class = None
+    queryset = MatterKind.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return MatterKind.objects.none()
+        return MatterKind.objects.filter(
+            organization_id=self.person.organization_id, is_active=True
+        )
+
+    @extend_schema(summary="Kinds of matter", tags=["matters"])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+# Inline types; everything else (HTML, SVG, …) downloads as an opaque file.
+INLINE_SAFE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
+
+
+def download_type(name: str) -> str:
+    guessed, _encoding = mimetypes.guess_type(name, strict=False)
+    return guessed if guessed in INLINE_SAFE_TYPES else "application/octet-stream"
+
+
+class AttachmentDownloadView(PersonAPIMixin, APIView):
+    """The file, always as a download under its original (Chinese) name."""
+
+    queryset = Attachment.objects.none()
+
+    def perform_content_negotiation(self, request, force=False):
+        # The file is not rendered; an Accept header asking for its type is fine.
+        return super().perform_content_negotiation(request, force=True)
+
+    @extend_schema(
+        summary="Download an attachment",
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY,
+                description="The file (PDF and images keep their type), as an attachment.",
+            ),
+            404: ErrorSerializer,
+        },
+        tags=["matters"],
+    )
+    def get(self, request, pk):
+        # Existence is not disclosed: every refusal is a 404.
+        attachment = Attachment.objects.select_related("event").filter(pk=pk).first()
+        if attachment is None:
+            raise Http404
+        matter = selectors.matter_for(self.person, attachment.matter_id)
+        if (
+            attachment.event is not None
+            and attachment.event.is_internal
+            and not services.is_handling(self.person, matter)
+        ):
+            raise Http404
+        try:
+            handle = attachment.file.open("rb")
+        except (OSError, ValueError) as exc:
+            raise Http404 from exc
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=download_type(attachment.original_name),
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response

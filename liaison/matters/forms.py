@@ -1,0 +1,184 @@
+"""Forms of the matter pages: raising a matter and filtering lists. The action forms on
+the matter page are small enough to read field by field in the view."""
+
+import json
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.org.models import Department, DepartmentKind, Person
+
+from .models import Category, MatterKind, State, Urgency
+from .selectors import MatterFilter
+
+
+def organization_departments(organization):
+    return Department.objects.filter(organization=organization, is_active=True).order_by(
+        "sort_order", "code"
+    )
+
+
+def department_search_data(department) -> str:
+    """What a picker may match besides the name: code, pinyin and initials (xxk)."""
+    return json.dumps(
+        {
+            "code": department.code.lower(),
+            "pinyin": department.name_pinyin,
+            "initials": department.name_initials,
+        }
+    )
+
+
+class DepartmentWidgetMixin:
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-data"] = department_search_data(instance)
+        return option
+
+
+class DepartmentSelect(DepartmentWidgetMixin, forms.Select):
+    pass
+
+
+class DepartmentSelectMultiple(DepartmentWidgetMixin, forms.SelectMultiple):
+    pass
+
+
+class DepartmentChoiceField(forms.ModelChoiceField):
+    widget = DepartmentSelect
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
+    widget = DepartmentSelectMultiple
+
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class MatterForm(forms.Form):
+    """Raise a matter: saved as a draft or submitted at once."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=MatterKind.objects.none())
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial="normal")
+    description = forms.CharField(
+        label=_("Description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Plain text or Markdown. What is needed, from whom, and why."),
+    )
+    originator_department = DepartmentChoiceField(
+        label=_("On behalf of"), queryset=Department.objects.none(), empty_label=None
+    )
+    lead_department = DepartmentChoiceField(
+        label=_("Lead department"),
+        queryset=Department.objects.none(),
+        required=False,
+        empty_label=_("Not sure: the coordinating office decides"),
+        help_text=_(
+            "If you know who should handle it, it goes straight there; "
+            "otherwise the coordinating office dispatches it."
+        ),
+    )
+    co_departments = DepartmentsChoiceField(
+        label=_("Co-organizer departments"), queryset=Department.objects.none(), required=False
+    )
+    due = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    categories = forms.ModelMultipleChoiceField(
+        label=_("Categories"), queryset=Category.objects.none(), required=False
+    )
+
+    def __init__(self, person: Person, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization = person.organization
+        self.fields["kind"].queryset = MatterKind.objects.filter(
+            organization=organization, is_active=True
+        )
+        self.fields["originator_department"].queryset = Department.objects.filter(
+            positions__person=person, positions__end__isnull=True, is_active=True
+        ).distinct()
+        departments = organization_departments(organization)
+        self.fields["lead_department"].queryset = departments.exclude(kind=DepartmentKind.EXTERNAL)
+        self.fields["co_departments"].queryset = departments
+        self.fields["categories"].queryset = Category.objects.filter(organization=organization)
+        self.fields["due"].widget.attrs["min"] = timezone.localdate().isoformat()
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+            if isinstance(field.widget, forms.SelectMultiple) or name == "lead_department":
+                field.widget.attrs["data-picker"] = "departments"
+        self.fields["co_departments"].widget.attrs["placeholder"] = _("Choose departments…")
+        self.fields["categories"].widget.attrs.pop("data-picker", None)
+        self.fields["categories"].widget.attrs["data-picker"] = "plain"
+
+
+class FilterForm(forms.Form):
+    """The filters of the matter lists (and of the ledger export)."""
+
+    STATE_CHOICES = [("", _("Any state")), ("open", _("Open")), *State.choices]
+
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(label=_("State"), choices=STATE_CHOICES, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    department = forms.ChoiceField(label=_("Department"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("Any urgency")), *Urgency.choices], required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    created_from = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_to = forms.DateField(
+        label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, organization, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("Any kind"))] + [
+            (k.code, k.name) for k in MatterKind.objects.filter(organization=organization)
+        ]
+        self.fields["department"].choices = [("", _("Any department"))] + [
+            (d.code, d.name) for d in organization_departments(organization)
+        ]
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
+            if isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select"
+            else:
+                field.widget.attrs["class"] = "form-control"
+        self.fields["q"].widget.attrs.update(
+            placeholder=_("Number, title or words in the description"), type="search"
+        )
+
+    def matter_filter(self) -> MatterFilter:
+        self.is_valid()  # keeps the fields that are valid, drops the others
+        data = getattr(self, "cleaned_data", {})
+        return MatterFilter(
+            state=data.get("state") or "",
+            kind=data.get("kind") or "",
+            department=data.get("department") or "",
+            urgency=data.get("urgency") or "",
+            overdue=bool(data.get("overdue")),
+            q=(data.get("q") or "").strip(),
+            created_from=data.get("created_from"),
+            created_to=data.get("created_to"),
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        f = self.matter_filter()
+        return any(
+            [f.state, f.kind, f.department, f.urgency, f.overdue, f.q, f.created_from, f.created_to]
+        )

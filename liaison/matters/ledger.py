@@ -1,0 +1,155 @@
+"""The ledger (台帐): a list of matters as an XLSX workbook in the Chinese ledger format.
+
+Headers and labels are data of that format, so they stay Chinese whatever the interface
+language. Rows stream from the database in chunks and straight into the file
+(XlsxWriter's constant-memory mode), so there is no row cap and memory stays flat.
+"""
+
+import datetime
+from typing import BinaryIO
+
+import xlsxwriter
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from .models import CoOrganizer, Matter, Rating, Resolution, State, Urgency
+
+HEADERS = [
+    ("序号", 6),
+    ("编号", 16),
+    ("事项", 40),
+    ("类别", 14),
+    ("紧急程度", 9),
+    ("发起科室", 14),
+    ("牵头科室", 14),
+    ("协办科室", 24),
+    ("责任人", 10),
+    ("时限", 12),
+    ("办理情况", 22),
+    ("状态", 8),
+    ("创建时间", 17),
+    ("办结时间", 17),
+]
+
+STATE_ZH = {
+    State.DRAFT: "草稿",
+    State.SUBMITTED: "待交办",
+    State.DISPATCHED: "待签收",
+    State.ACCEPTED: "办理中",
+    State.REPLIED: "已回复待确认",
+    State.ESCALATED: "已上报协调",
+    State.CLOSED: "已办结",
+    State.ARCHIVED: "已归档",
+    State.WITHDRAWN: "已撤回",
+}
+URGENCY_ZH = {Urgency.NORMAL: "一般", Urgency.URGENT: "紧急", Urgency.EMERGENCY: "特急"}
+RATING_ZH = {
+    Rating.SATISFIED: "满意",
+    Rating.BASICALLY_SATISFIED: "基本满意",
+    Rating.UNSATISFIED: "不满意",
+}
+RESOLUTION_ZH = {Resolution.DONE: "", Resolution.NOT_A_MATTER: "不属协调事项"}
+
+CHUNK = 2000
+
+
+def progress(matter: Matter) -> str:
+    """办理情况: where it stands in words, with the rating once rated."""
+    text = STATE_ZH.get(matter.state, matter.state)
+    extras = []
+    if matter.resolution and RESOLUTION_ZH.get(matter.resolution):
+        extras.append(RESOLUTION_ZH[matter.resolution])
+    if matter.rating:
+        extras.append(RATING_ZH.get(matter.rating, matter.rating))
+    if matter.reopen_count:
+        extras.append(f"重办{matter.reopen_count}次")
+    return f"{text}（{'，'.join(extras)}）" if extras else text
+
+
+def status(matter: Matter, now: datetime.datetime) -> str:
+    """状态: the coarse column a ledger is sorted by."""
+    if matter.state == State.DRAFT:
+        return "草稿"
+    if matter.state == State.WITHDRAWN:
+        return "撤回"
+    if matter.state in (State.CLOSED, State.ARCHIVED):
+        return "办结"
+    if matter.next_deadline is not None and matter.next_deadline < now:
+        return "超期"
+    return "在办"
+
+
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    # Excel has no time zones: local wall-clock time.
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def ledger_queryset(matters: QuerySet[Matter]) -> QuerySet[Matter]:
+    return (
+        matters.select_related(
+            "kind", "originator_department", "lead_department", "responsible_person"
+        )
+        .prefetch_related(
+            Prefetch(
+                "co_organizers",
+                queryset=CoOrganizer.objects.select_related("department").order_by("pk"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def write_ledger(matters: QuerySet[Matter], file_obj: BinaryIO) -> int:
+    """Write the matters (already filtered to what the reader may see) to `file_obj` as
+    an XLSX ledger; returns the number of rows written."""
+    workbook = xlsxwriter.Workbook(file_obj, {"constant_memory": True})
+    sheet = workbook.add_worksheet("台帐")
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#E8EEF7", "border": 1, "align": "center", "valign": "vcenter"}
+    )
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    top = workbook.add_format({"valign": "top"})
+    day = workbook.add_format({"num_format": "yyyy-mm-dd", "valign": "top"})
+    moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm", "valign": "top"})
+    overdue = workbook.add_format({"font_color": "#C62828", "bold": True, "valign": "top"})
+    for col, (title, width) in enumerate(HEADERS):
+        sheet.set_column(col, col, width)
+        sheet.write_string(0, col, title, header)
+    sheet.freeze_panes(1, 0)
+
+    now = timezone.now()
+    row = 0
+    for matter in ledger_queryset(matters).iterator(chunk_size=CHUNK):
+        row += 1
+        co = "、".join(c.department.name for c in matter.co_organizers.all())
+        state = status(matter, now)
+        sheet.write_number(row, 0, row, top)
+        sheet.write_string(row, 1, matter.number, top)
+        sheet.write_string(row, 2, matter.title, wrap)
+        sheet.write_string(row, 3, matter.kind.name_zh, top)
+        sheet.write_string(row, 4, URGENCY_ZH.get(matter.urgency, matter.urgency), top)
+        sheet.write_string(row, 5, matter.originator_department.name, top)
+        sheet.write_string(
+            row, 6, matter.lead_department.name if matter.lead_department else "", top
+        )
+        sheet.write_string(row, 7, co, wrap)
+        sheet.write_string(
+            row, 8, matter.responsible_person.name if matter.responsible_person else "", top
+        )
+        if matter.due:
+            sheet.write_datetime(
+                row, 9, datetime.datetime.combine(matter.due, datetime.time()), day
+            )
+        else:
+            sheet.write_blank(row, 9, None, top)
+        sheet.write_string(row, 10, progress(matter), top)
+        sheet.write_string(row, 11, state, overdue if state == "超期" else top)
+        sheet.write_datetime(row, 12, _local(matter.created_at), moment)
+        if matter.closed_at:
+            sheet.write_datetime(row, 13, _local(matter.closed_at), moment)
+        else:
+            sheet.write_blank(row, 13, None, top)
+    if row:
+        sheet.autofilter(0, 0, row, len(HEADERS) - 1)
+    workbook.close()
+    return row
