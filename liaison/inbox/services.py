@@ -29,6 +29,8 @@ def notify(
     exclude: Person | None = None,
 ) -> list[Notification]:
     """One inbox item (and one e-mail) per distinct recipient, the actor excluded."""
+    # Lazy translations become text now: the e-mail is built after commit.
+    title, detail = str(title), str(detail)
     unique = {p.pk: p for p in recipients if p is not None and p.is_active}
     if exclude is not None:
         unique.pop(exclude.pk, None)

@@ -122,6 +122,7 @@ SUPPLIES = ["一次性输液器", "医用外科口罩", "真空采血管", "防�
 PLACES = ["卫生间", "开水间", "治疗室天花板", "污物间", "护士站"]
 FIELDS = ["跌倒风险评估", "营养风险筛查", "VTE风险评估", "压力性损伤评估"]
 PRINTERS = ["腕带打印机", "标签打印机", "报告打印机"]
+WHENS = ["周一上午", "节假日后首日", "周五下午", "月初", "寒暑假高峰期"]
 
 
 @dataclass(frozen=True)
@@ -130,8 +131,8 @@ class Topic:
 
     `origins` and `lead` are department codes, or "@clinical" for any clinical
     department. Texts may use {dept} (originating department), {target} (a clinical
-    department the matter is about), {month}, {floor}, {equipment}, {supply}, {place},
-    {field}, {printer}."""
+    department the matter is about), {month}, {floor}, {when}, {equipment}, {supply},
+    {place}, {field}, {printer}."""
 
     kind: str
     origins: tuple[str, ...]
@@ -166,8 +167,8 @@ TOPICS = [
         "coordination",
         ("MZB",),
         "XXK",
-        "门诊叫号系统屏幕显示错乱",
-        "门诊二楼候诊区叫号屏显示的患者姓名与诊室不对应，患者多次走错诊室，分诊台解释压力很大。",
+        "门诊{floor}楼叫号系统屏幕显示错乱",
+        "门诊{floor}楼候诊区叫号屏显示的患者姓名与诊室不对应，患者多次走错诊室，分诊台解释压力很大。",
         "叫号服务器时间不同步导致队列错位，已校时并增加自动校时任务，观察三天未再出现。",
         co=("MZB",),
     ),
@@ -216,7 +217,7 @@ TOPICS = [
         "coordination",
         ("MZB",),
         "XXK",
-        "自助机无法打印检验报告单",
+        "门诊{floor}楼自助机无法打印检验报告单",
         "门诊大厅三台自助机均无法打印检验报告，患者只能到检验科窗口排队领取。",
         "自助机打印服务证书过期，已更新；检验科窗口排队已恢复正常。",
         co=("JYK",),
@@ -244,7 +245,7 @@ TOPICS = [
         "coordination",
         ("XXK",),
         "YWK",
-        "HIS系统升级停机时间安排",
+        "HIS系统{month}升级停机时间安排",
         "HIS系统计划于周六凌晨升级，预计停机两小时。请医务科协调各临床科室做好应急准备，"
         "急诊和手术室需要启用手工流程。",
         "已发通知到各临床科室，急诊科、手术室、药房均已确认应急预案。",
@@ -274,7 +275,7 @@ TOPICS = [
         "coordination",
         ("JYK",),
         "HLB",
-        "病区标本送检不及时导致溶血",
+        "{target}标本送检不及时导致溶血",
         "近两周{target}送检的血标本溶血率明显升高，多为采血后放置超过两小时才送达。",
         "护理部已明确标本采集后30分钟内送检，运送人员增加上午十点一趟。",
         co=("ZWHQK",),
@@ -283,7 +284,7 @@ TOPICS = [
         "coordination",
         ("MZB",),
         "JYK",
-        "门诊抽血窗口高峰排长队",
+        "{when}门诊抽血窗口排长队",
         "每天上午八点到十点，门诊抽血窗口排队超过40分钟，患者投诉较多。",
         "高峰时段增开两个抽血窗口，并开放自助取号分时段抽血。",
         co=("MZB",),
@@ -320,7 +321,7 @@ TOPICS = [
         "coordination",
         ("MZB",),
         "YJK",
-        "门诊药房取药排队时间过长",
+        "{when}门诊药房取药排队时间过长",
         "门诊药房上午取药平均等候超过30分钟，候药区拥挤。",
         "门诊药房高峰时段增开一个发药窗口，并上线缴费后自动摆药。",
         co=("XXK",),
@@ -329,7 +330,7 @@ TOPICS = [
         "coordination",
         ("HLB",),
         "YJK",
-        "静配中心配送时间与病区用药时间不匹配",
+        "静配中心配送时间与{target}用药时间不匹配",
         "静配中心上午的配送在十点后才到病区，部分八点的用药只能由病区自行配置。",
         "静配中心调整为分两批配送，首批七点半前送达。",
         co=("HLB",),
@@ -358,7 +359,7 @@ TOPICS = [
         "coordination",
         ("MZB",),
         "CWK",
-        "门诊高峰增开收费窗口",
+        "{when}门诊收费窗口排队过长，请增开窗口",
         "节假日后第一天门诊收费窗口排队过长，请财务科安排增开窗口、延长服务时间。",
         "高峰时段已增开两个收费窗口，并推广诊间支付。",
         co=("MZB",),
@@ -723,6 +724,7 @@ class DemoMattersBuilder:
                 "field": rng.choice(FIELDS),
                 "printer": rng.choice(PRINTERS),
                 "floor": rng.randrange(1, 7),
+                "when": rng.choice(WHENS),
             },
         )
         return story
@@ -1068,14 +1070,11 @@ class DemoMattersBuilder:
                 self.to_closed(story, Rating.SATISFIED)
             elif roll < 0.8:
                 self.to_closed(story, Rating.BASICALLY_SATISFIED)
-            elif roll < 0.88:
+            elif roll < 0.9:
                 # Unsatisfied: back to the lead (重办), replied again, then accepted.
                 self.to_closed(story, Rating.UNSATISFIED)
                 self.reply(story, "已重新排查并彻底处理，连续观察三天未再出现。")
                 self.confirm(story, Rating.BASICALLY_SATISFIED)
-            elif roll < 0.94:
-                self.create(story, direct=False)
-                self.close_as_not_a_matter(story)
             else:
                 # Escalated, decided by the level above, then done.
                 self.to_dispatched(story)
@@ -1084,6 +1083,10 @@ class DemoMattersBuilder:
                 self.accept(story)
                 self.reply(story)
                 self.confirm(story, Rating.SATISFIED)
+        elif target == "not_a_matter":
+            # The coordinating office finds nothing to coordinate.
+            self.create(story, direct=False)
+            self.close_as_not_a_matter(story)
         elif target == "reopened":
             self.to_closed(story, Rating.SATISFIED)
             self.reopen(story)
@@ -1113,7 +1116,8 @@ class DemoMattersBuilder:
         ("reopened", 0.01),
         ("replied", 0.07),
         ("escalated", 0.05),
-        ("closed", 0.18),
+        ("closed", 0.16),
+        ("not_a_matter", 0.02),
         ("archived", 0.24),
         ("withdrawn", 0.03),
         ("withdrawn_archived", 0.03),
@@ -1131,6 +1135,7 @@ class DemoMattersBuilder:
         "replied": (2, 90),
         "escalated": (2, 72),
         "closed": (8, 650),
+        "not_a_matter": (8, 650),
         "archived": (800, 1900),
         "withdrawn": (8, 650),
         "withdrawn_archived": (800, 1900),
@@ -1149,7 +1154,7 @@ class DemoMattersBuilder:
 
         stories.append(self.work_clothes())
         # 科主任 zhuren (信息科): to accept, to reply, one handed to a member of staff.
-        for title in ("门诊叫号系统屏幕显示错乱", "自助机无法打印检验报告单"):
+        for title in ("门诊{floor}楼叫号系统屏幕显示错乱", "门诊{floor}楼自助机无法打印检验报告单"):
             self.plan(add("dispatched", title))
         self.plan(add("accepted", "{dept}护士站电脑无法登录HIS系统"))
         for title, approve in (
@@ -1186,14 +1191,14 @@ class DemoMattersBuilder:
             self.create(story, direct=False)
             self.dispatch(story, d[story.topic.wrong_lead], by=p("yuanban"))
             self.return_(story, story.topic.wrong_reason)
-        self.plan(add("submitted", "门诊高峰增开收费窗口"))
+        self.plan(add("submitted", "{when}门诊收费窗口排队过长，请增开窗口"))
         # ... and an escalation at the coordinating office.
         self.plan_escalation(add("escalated", "{dept}病房空调制冷效果差"), 2)
         # 副院长 fuyuanzhang: escalations at the leader in charge, and an extension request
         # on a matter he decided.
-        self.plan_escalation(add("escalated", "门诊抽血窗口高峰排长队"), 3)
+        self.plan_escalation(add("escalated", "{when}门诊抽血窗口排长队"), 3)
         self.plan_escalation(add("escalated", "住院楼{floor}号电梯故障频繁"), 3)
-        story = add("accepted", "门诊药房取药排队时间过长")
+        story = add("accepted", "{when}门诊药房取药排队时间过长")
         self.to_dispatched(story, direct=False)
         self.escalate(story, 3)
         self.decide_escalation(story)
@@ -1518,6 +1523,7 @@ EXPECTED_STATE = {
     "replied": State.REPLIED,
     "escalated": State.ESCALATED,
     "closed": State.CLOSED,
+    "not_a_matter": State.CLOSED,
     "archived": State.ARCHIVED,
     "withdrawn": State.WITHDRAWN,
     "withdrawn_archived": State.ARCHIVED,

@@ -72,13 +72,15 @@ def _department_q(ids) -> Q:
 
 def visible_matters(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
     """Originator, lead, co-organizers and their leaders in charge, the coordinating and
-    supervision offices and the leading group see a matter; nobody else does. Drafts are
-    the originator's own."""
+    supervision offices and the leading group see a matter, and so do the person it waits
+    on and whoever dispatched it; nobody else does. Drafts are the originator's own."""
     reach = reach or reach_of(person)
     matters = Matter.objects.filter(organization_id=person.organization_id)
     if reach.sees_all:
         return matters.filter(~Q(state=State.DRAFT) | Q(originator=person))
-    condition = Q(originator=person) | Q(responsible_person=person)
+    # Whoever dispatched it last gets returns and decides extensions: they keep sight of it
+    # (a leader in charge may dispatch an escalated matter outside their own charge).
+    condition = Q(originator=person) | Q(responsible_person=person) | Q(dispatcher=person)
     departments = reach.departments | reach.overseen
     if departments:
         condition |= _department_q(departments) & ~Q(state=State.DRAFT)

@@ -438,7 +438,8 @@ def _last_change(matter: Matter) -> MatterEvent | None:
 
 
 def _when(at: datetime.datetime) -> str:
-    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+    # The same unambiguous form in both languages, ending without a dot inside sentences.
+    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
 def _require(person: Person, matter: Matter, action: str) -> None:
@@ -565,7 +566,7 @@ def _tell(matter: Matter, people, ask: str, actor: Person | None, detail: str = 
         people,
         ask=ask,
         title=f"{matter.number} {matter.title}",
-        detail=detail,
+        detail=str(detail),  # a lazy label (the rating) must not reach the e-mail lazily
         url=_url(matter),
         subject=matter,
         exclude=actor,

@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from liaison.inbox.models import Notification
@@ -22,17 +24,20 @@ from liaison.matters.models import (
     MatterKind,
     State,
 )
-from liaison.org.models import DepartmentKind, GroupRole, Organization, Person, PositionRole
-from liaison.org.tests.factories import (
-    CoordinationGroupFactory,
-    DepartmentFactory,
-    GroupMembershipFactory,
-    LeaderInChargeFactory,
-    OrganizationFactory,
-    PersonFactory,
-    PositionFactory,
-    UserFactory,
+from liaison.org.models import (
+    CoordinationGroup,
+    Department,
+    DepartmentKind,
+    GroupMembership,
+    GroupRole,
+    LeaderInCharge,
+    Organization,
+    Person,
+    Position,
+    PositionRole,
 )
+from liaison.org.pinyin import pinyin_keys
+from liaison.org.tests.factories import PASSWORD, OrganizationFactory
 
 
 class MatterKindFactory(factory.django.DjangoModelFactory):
@@ -126,20 +131,6 @@ class Hospital:
     d: dict = field(default_factory=dict)  # code → Department
     p: dict = field(default_factory=dict)  # key → Person
 
-    def person(self, key: str, name: str, code: str | None = None, role=PositionRole.STAFF):
-        number = f"E{len(self.p) + 1:04d}"
-        person = PersonFactory(
-            organization=self.organization,
-            user=UserFactory(username=f"{self.organization.code}-{key}"),
-            employee_number=number,
-            name=name,
-            email=f"{key}@hospital.example",
-        )
-        if code is not None:
-            PositionFactory(person=person, department=self.d[code], role=role)
-        self.p[key] = person
-        return person
-
 
 DEPARTMENTS = [
     ("YLD", "院领导", DepartmentKind.FUNCTIONAL),
@@ -155,64 +146,112 @@ DEPARTMENTS = [
     ("SWJW", "市卫生健康委员会", DepartmentKind.EXTERNAL),
 ]
 
-#: Ordinary departments: head, liaison officer and one staff member each.
-STAFFED = {
-    "XXK": ("赵信息", "钱联络", "孙技术"),
-    "YJK": ("周药师", "吴联络", "郑药剂"),
-    "MZB": ("王门诊", "冯联络", "陈导诊"),
-    "ZWK": ("褚总务", "卫联络", "蒋后勤"),
+R = PositionRole
+#: key, name, department, position
+PEOPLE = [
+    ("president", "沈院长", "YLD", R.HEAD),
+    ("vp", "韩副院长", "YLD", R.STAFF),
+    ("secretary", "魏书记", "YLD", R.STAFF),  # a leader outside the leading group
+    ("group_member", "曹委员", "YLD", R.STAFF),  # a member of the leading group
+    ("office_head", "杨主任", "YB", R.HEAD),
+    ("office", "张三", "YB", R.STAFF),  # 院办 staff: dispatches
+    ("supervisor", "朱督查", "DCB", R.STAFF),
+    ("group_office_head", "秦办公室", "LDXZ", R.HEAD),
+    # Ordinary departments: head, liaison officer and one staff member each.
+    ("xxk_head", "赵信息", "XXK", R.HEAD),
+    ("xxk_liaison", "钱联络", "XXK", R.LIAISON_OFFICER),
+    ("xxk_staff", "孙技术", "XXK", R.STAFF),
+    ("xxk_deputy", "许副科长", "XXK", R.DEPUTY_HEAD),
+    ("yjk_head", "周药师", "YJK", R.HEAD),
+    ("yjk_liaison", "吴联络", "YJK", R.LIAISON_OFFICER),
+    ("yjk_staff", "郑药剂", "YJK", R.STAFF),
+    ("mzb_head", "王门诊", "MZB", R.HEAD),
+    ("mzb_liaison", "冯联络", "MZB", R.LIAISON_OFFICER),
+    ("mzb_staff", "陈导诊", "MZB", R.STAFF),
+    ("zwk_head", "褚总务", "ZWK", R.HEAD),
+    ("zwk_liaison", "卫联络", "ZWK", R.LIAISON_OFFICER),
+    ("zwk_staff", "蒋后勤", "ZWK", R.STAFF),
+    ("bwk_liaison", "何联络", "BWK", R.LIAISON_OFFICER),  # 保卫科 has no head
+    ("bwk_staff", "吕保安", "BWK", R.STAFF),
+    ("ek_head", "施儿科", "EK", R.HEAD),
+    ("outsider", "孔护士", "EK", R.STAFF),  # unrelated to the matters in the tests
+]
+
+LEADERS_IN_CHARGE = {
+    "vp": ("XXK", "YJK"),
+    "secretary": ("ZWK", "BWK"),
+    "president": ("YB", "DCB", "MZB", "EK", "LDXZ", "YLD"),
 }
 
 
+def _pinyin(name: str) -> dict:
+    full, initials = pinyin_keys(name)  # what save() would fill in; bulk_create does not
+    return {"name_pinyin": full, "name_initials": initials}
+
+
 def build_hospital(code: str = "h1") -> Hospital:
+    """The hospital, written in a few bulk inserts (every test builds one)."""
     organization = OrganizationFactory(code=code, name=f"测试医院{code}")
     h = Hospital(organization)
-    for order, (dcode, name, kind) in enumerate(DEPARTMENTS):
-        h.d[dcode] = DepartmentFactory(
-            organization=organization, code=dcode, name=name, kind=kind, sort_order=order
+    departments = Department.objects.bulk_create(
+        Department(
+            organization=organization,
+            code=dcode,
+            name=name,
+            short_name="信息" if dcode == "XXK" else "",
+            **_pinyin(name),
+            kind=kind,
+            sort_order=order,
         )
-    h.d["XXK"].short_name = "信息"
-    h.d["XXK"].save()
+        for order, (dcode, name, kind) in enumerate(DEPARTMENTS)
+    )
+    h.d = {d.code: d for d in departments}
     organization.coordinating_department = h.d["YB"]
     organization.supervision_department = h.d["DCB"]
     organization.save()
 
-    R = PositionRole
-    h.person("president", "沈院长", "YLD", R.HEAD)
-    h.person("vp", "韩副院长", "YLD", R.STAFF)
-    h.person("secretary", "魏书记", "YLD", R.STAFF)  # a leader outside the leading group
-    h.person("office_head", "杨主任", "YB", R.HEAD)
-    h.person("office", "张三", "YB", R.STAFF)  # 院办 staff: dispatches
-    h.person("supervisor", "朱督查", "DCB", R.STAFF)
-    h.person("group_office_head", "秦办公室", "LDXZ", R.HEAD)
-    for dcode, (head, liaison, staff) in STAFFED.items():
-        key = dcode.lower()
-        h.person(f"{key}_head", head, dcode, R.HEAD)
-        h.person(f"{key}_liaison", liaison, dcode, R.LIAISON_OFFICER)
-        h.person(f"{key}_staff", staff, dcode, R.STAFF)
-    h.person("xxk_deputy", "许副科长", "XXK", R.DEPUTY_HEAD)
-    h.person("bwk_liaison", "何联络", "BWK", R.LIAISON_OFFICER)  # 保卫科 has no head
-    h.person("bwk_staff", "吕保安", "BWK", R.STAFF)
-    h.person("ek_head", "施儿科", "EK", R.HEAD)
-    h.person("outsider", "孔护士", "EK", R.STAFF)  # unrelated to the matters in the tests
-
-    for dcode in ("XXK", "YJK"):
-        LeaderInChargeFactory(leader=h.p["vp"], department=h.d[dcode])
-    for dcode in ("ZWK", "BWK"):
-        LeaderInChargeFactory(leader=h.p["secretary"], department=h.d[dcode])
-    for dcode in ("YB", "DCB", "MZB", "EK", "LDXZ", "YLD"):
-        LeaderInChargeFactory(leader=h.p["president"], department=h.d[dcode])
-
-    group = CoordinationGroupFactory(
+    users = get_user_model().objects.bulk_create(
+        get_user_model()(username=f"{code}-{key}", password=make_password(PASSWORD))
+        for key, *_rest in PEOPLE
+    )
+    people = Person.objects.bulk_create(
+        Person(
+            organization=organization,
+            user=user,
+            employee_number=f"E{number:04d}",
+            name=name,
+            email=f"{key}@hospital.example",
+            **_pinyin(name),
+        )
+        for number, (user, (key, name, _dcode, _role)) in enumerate(
+            zip(users, PEOPLE, strict=True), start=1
+        )
+    )
+    h.p = {key: person for person, (key, *_rest) in zip(people, PEOPLE, strict=True)}
+    start = datetime.date(2025, 1, 1)
+    Position.objects.bulk_create(
+        Position(person=h.p[key], department=h.d[dcode], role=role, start=start)
+        for key, _name, dcode, role in PEOPLE
+    )
+    LeaderInCharge.objects.bulk_create(
+        LeaderInCharge(leader=h.p[key], department=h.d[dcode], start=start)
+        for key, codes in LEADERS_IN_CHARGE.items()
+        for dcode in codes
+    )
+    group = CoordinationGroup.objects.create(
         organization=organization,
         name="沟通协调领导小组",
         is_leading_group=True,
         office_department=h.d["LDXZ"],
     )
-    GroupMembershipFactory(group=group, person=h.p["president"], role=GroupRole.CHAIR)
-    GroupMembershipFactory(group=group, person=h.p["vp"], role=GroupRole.VICE_CHAIR)
-    h.person("group_member", "曹委员", "YLD", R.STAFF)
-    GroupMembershipFactory(group=group, person=h.p["group_member"], role=GroupRole.MEMBER)
+    GroupMembership.objects.bulk_create(
+        GroupMembership(group=group, person=h.p[key], role=role)
+        for key, role in (
+            ("president", GroupRole.CHAIR),
+            ("vp", GroupRole.VICE_CHAIR),
+            ("group_member", GroupRole.MEMBER),
+        )
+    )
     return h
 
 

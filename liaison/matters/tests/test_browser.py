@@ -30,11 +30,6 @@ def hospital():
     信息科 for the return journey. Built before Playwright starts: its sync API runs an
     event loop in this thread, where Django refuses synchronous queries."""
     organization = build_demo_hospital()
-    # Workaround, to be removed: services.confirm passes a lazy rating label as the
-    # notification detail, and the e-mail sent after commit fails to join it (a 500 on
-    # the confirm page once the change is committed). Without e-mail addresses no mail
-    # is sent; the in-app inbox still gets every item.
-    Person.objects.filter(organization=organization).update(email="")
     departments = {d.code: d for d in Department.objects.filter(organization=organization)}
     mzb_head = services.default_responsible(departments["MZB"])
     mzb_head.user.set_password(DEMO_PASSWORD)

@@ -258,7 +258,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     @invariant()
     def every_open_matter_has_one_owner_one_responsible_person_and_a_deadline(self):
         for matter in Matter.objects.filter(pk__in=[m.pk for m in self.matters]).select_related(
-            "responsible_person", "owner_department", "organization"
+            "responsible_person", "owner_department", "organization", "lead_department"
         ):
             services.check_invariant(matter)
             if matter.state in OPEN_STATES:
@@ -266,9 +266,15 @@ class LifecycleMachine(RuleBasedStateMachine):
                 person = matter.responsible_person
                 works_there = services.works_in(person, matter.owner_department)
                 if matter.escalation_level == EscalationLevel.LEADER_IN_CHARGE:
-                    works_there = works_there or person == self.h.p["vp"]
+                    leaders = {
+                        services.leader_in_charge(department)
+                        for department in (matter.lead_department, matter.originator_department)
+                        if department is not None
+                    }
+                    works_there = works_there or person in leaders
                 if matter.escalation_level == EscalationLevel.LEADING_GROUP:
-                    works_there = works_there or person == self.h.p["president"]
+                    group = services.leading_group(matter.organization)
+                    works_there = works_there or group.memberships.filter(person=person).exists()
                 assert works_there, f"{person} does not work in {matter.owner_department}"
                 assert matter.next_deadline is not None
             else:

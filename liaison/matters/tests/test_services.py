@@ -64,6 +64,11 @@ def last_event(matter):
     return matter.events.order_by("-at", "-pk").first()
 
 
+def test_refusals_carry_the_http_status_the_api_answers():
+    assert (WrongState.status, NotAllowed.status, InvalidInput.status) == (409, 403, 400)
+    assert all(issubclass(e, services.MatterError) for e in (WrongState, NotAllowed, InvalidInput))
+
+
 # Raising and submitting.
 
 
@@ -482,6 +487,17 @@ def test_a_satisfied_confirmation_closes_the_matter_as_done(h, rating):
     assert matter.rating == rating
     assert matter.closed_at is not None
     services.check_invariant(matter)
+
+
+def test_the_lead_is_told_the_rating_by_mail(h, mailoutbox, django_capture_on_commit_callbacks):
+    matter = raise_matter(h, state=State.REPLIED)
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.confirm(matter, h.p["yjk_liaison"], rating=Rating.BASICALLY_SATISFIED)
+    assert {m.to[0] for m in mailoutbox} >= {"xxk_head@hospital.example"}
+    assert Notification.objects.get(recipient=h.p["xxk_head"], ask=Ask.INFO).detail == str(
+        Rating.BASICALLY_SATISFIED.label
+    )
 
 
 def test_unsatisfied_needs_a_comment(h):

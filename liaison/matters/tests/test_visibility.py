@@ -100,6 +100,18 @@ def test_a_former_lead_no_longer_sees_a_transferred_matter(h, matter):
     assert services.can_view(h.p["mzb_staff"], matter)
 
 
+def test_a_leader_who_dispatched_outside_their_charge_keeps_sight_of_it(h):
+    matter = raise_matter(h, state=State.DISPATCHED, lead=h.d["ZWK"])
+    for who in ("zwk_head", "zwk_head", "office"):
+        matter = services.escalate(matter, h.p[who], reason="协调困难")
+    assert matter.responsible_person == h.p["secretary"]  # leader in charge of 总务科
+    matter = services.dispatch(matter, h.p["secretary"], lead=h.d["MZB"], reason="门诊部牵头")
+    assert services.can_view(h.p["secretary"], matter)  # 门诊部 is not in their charge
+    services.accept(matter, h.p["mzb_head"])
+    services.request_extension(matter, h.p["mzb_head"], due=in_days(30), reason="等设备")
+    services.decide_extension(matter, h.p["secretary"], approve=True)
+
+
 def test_the_escalated_level_sees_what_it_must_decide(h):
     matter = raise_matter(h, state=State.DISPATCHED)
     for who in ("xxk_head", "xxk_head", "office", "vp"):
