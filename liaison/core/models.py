@@ -26,20 +26,39 @@ class AuditAction(models.TextChoices):
     DEMO_BUILT = "org.demo_built", _("Demo hospital built")
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Records of what happened (audit trail, timelines) are never changed or deleted."""
+
+    def delete(self):
+        raise PermissionError("These records are never deleted.")
+
+    def update(self, **kwargs):
+        raise PermissionError("These records are never changed.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("These records are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("These records are never deleted.")
+
+
+class AuditEventQuerySet(AppendOnlyQuerySet):
     def for_object(self, obj):
         return self.filter(
             content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
         )
 
-    def delete(self):
-        raise PermissionError("Audit events are never deleted.")
 
-    def update(self, **kwargs):
-        raise PermissionError("Audit events are never changed.")
-
-
-class AuditEvent(models.Model):
+class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,11 +96,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Audit events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Audit events are never deleted.")

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from liaison.core.models import AppendOnlyModel
 from liaison.org.models import Department, Organization, Person
 
 
@@ -450,15 +451,7 @@ class EventType(models.TextChoices):
     ATTACHED = "attached", _("Attachment")
 
 
-class MatterEventQuerySet(models.QuerySet):
-    def delete(self):
-        raise PermissionError("Timeline events are never deleted.")
-
-    def update(self, **kwargs):
-        raise PermissionError("Timeline events are never changed.")
-
-
-class MatterEvent(models.Model):
+class MatterEvent(AppendOnlyModel):
     """The matter's timeline: who did what, when, from which state to which, and why.
     Append-only; it is also the source of the chain view."""
 
@@ -491,8 +484,6 @@ class MatterEvent(models.Model):
     )
     data = models.JSONField(default=dict, blank=True)
 
-    objects = MatterEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
@@ -501,14 +492,6 @@ class MatterEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.get_type_display()}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise PermissionError("Timeline events are never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Timeline events are never deleted.")
 
 
 def attachment_path(instance, filename: str) -> str:
