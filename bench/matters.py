@@ -702,6 +702,12 @@ def main() -> None:
     parser.add_argument(
         "--keep", metavar="DIR", help="SQLite: build in DIR and keep it (for inspecting plans)"
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure the newest bench organization already in the database (with --keep "
+        "or DATABASE_URL) instead of building one",
+    )
     args = parser.parse_args()
 
     temporary = None
@@ -727,6 +733,20 @@ def main() -> None:
     database = settings.DATABASES["default"]
     print(f"database: {database['ENGINE'].rsplit('.', 1)[-1]} {database['NAME']}")
     call_command("migrate", verbosity=0)
+
+    if args.reuse:
+        from liaison.org.models import Organization
+
+        organization = (
+            Organization.objects.filter(code__startswith="bench-").order_by("-code").first()
+        )
+        if organization is None:
+            raise SystemExit("--reuse: no bench organization in this database")
+        org = Org(organization)
+        print(f"reusing organization {organization.code}")
+        results = measure(org, args.requests, args.plans)
+        report(results)
+        return
 
     started = time.perf_counter()
     organization, _president = create_organization(args.departments, args.people)
@@ -772,6 +792,16 @@ def main() -> None:
         print(f"database size: {size / 1e9:.2f} GB")
 
     results = measure(org, args.requests, args.plans)
+    report(results)
+
+    if temporary is not None:
+        from django.db import connections
+
+        connections.close_all()
+        temporary.cleanup()
+
+
+def report(results) -> None:
     goals = [
         ("to-do page p95 <= 50 ms", percentile(results["to-do page"], 0.95) <= 50),
         ("queue page p95 <= 50 ms", percentile(results["queue page"], 0.95) <= 50),
@@ -780,12 +810,6 @@ def main() -> None:
         ("ORM/raw <= 3x", results["ratio"] <= 3),
     ]
     print("goals: " + "; ".join(f"{label}: {'met' if ok else 'MISSED'}" for label, ok in goals))
-
-    if temporary is not None:
-        from django.db import connections
-
-        connections.close_all()
-        temporary.cleanup()
 
 
 if __name__ == "__main__":

@@ -40,10 +40,12 @@ from .serializers import (
     ConfirmSerializer,
     DecideExtensionSerializer,
     DispatchSerializer,
+    DraftEditSerializer,
     ErrorSerializer,
     EventSerializer,
     ExtensionRequestSerializer,
     ExtensionSerializer,
+    LinkSerializer,
     MatterCreateSerializer,
     MatterDetailSerializer,
     MatterFilterSerializer,
@@ -53,6 +55,7 @@ from .serializers import (
     TextSerializer,
     TextWithFilesSerializer,
     TransferSerializer,
+    UnlinkSerializer,
 )
 
 
@@ -184,6 +187,17 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         )
         context = {
             "request": self.request,
+            "links": [
+                {
+                    "kind": linked.kind,
+                    "direction": linked.direction,
+                    "id": linked.matter.pk,
+                    "number": linked.matter.number,
+                    "title": linked.matter.title,
+                    "state": linked.matter.state,
+                }
+                for linked in selectors.links_of(matter, self.person)
+            ],
             "allowed_actions": services.allowed_actions(self.person, matter),
             "attachment_count": self._visible_attachments(matter).count(),
         }
@@ -244,6 +258,38 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
             submit=submit,
         )
         return self._detail(matter, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Edit a draft (only its originator; the fields given change)",
+        request=DraftEditSerializer,
+        responses={
+            200: MatterDetailSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+        tags=["matters"],
+    )
+    def partial_update(self, request, pk=None):
+        matter = self._matter(pk)
+        data = self.valid(DraftEditSerializer, request.data)
+        current = services.MatterInput(
+            title=data.get("title", matter.title),
+            kind=data.get("kind", matter.kind),
+            description=data.get("description", matter.description),
+            urgency=data.get("urgency", matter.urgency),
+            originator_department=data.get("originator_department", matter.originator_department),
+            lead_department=data.get("lead_department", matter.lead_department),
+            co_departments=tuple(
+                data["co_departments"]
+                if "co_departments" in data
+                else [c.department for c in matter.co_organizers.select_related("department")]
+            ),
+            due=data.get("due", matter.due),
+            categories=tuple(matter.categories.all()),
+        )
+        return self._detail(services.edit_draft(matter, self.person, current))
 
     @extend_schema(
         summary="A matter in full, with the actions I may take now",
@@ -527,6 +573,26 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
                 attachments=self._files(request),
             ),
             respond="event",
+        )
+
+    @_action_schema("Link to another matter (duplicate of, related to, part of)", LinkSerializer)
+    @action(detail=True, methods=["post"])
+    def link(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            LinkSerializer,
+            lambda m, d: services.link(m, self.person, target_number=d["target"], kind=d["kind"]),
+        )
+
+    @_action_schema("Remove the link to another matter", UnlinkSerializer)
+    @action(detail=True, methods=["post"])
+    def unlink(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            UnlinkSerializer,
+            lambda m, d: services.unlink(m, self.person, target_number=d["target"]),
         )
 
 

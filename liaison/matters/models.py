@@ -394,6 +394,9 @@ class ExtensionState(models.TextChoices):
     PENDING = "pending", _("Pending")
     APPROVED = "approved", _("Approved")
     DENIED = "denied", _("Denied")
+    # The matter left the department that asked (transferred, returned, escalated,
+    # replied, withdrawn or closed) before anyone decided.
+    LAPSED = "lapsed", _("Lapsed")
 
 
 class ExtensionRequest(models.Model):
@@ -432,6 +435,7 @@ class ExtensionRequest(models.Model):
 
 class EventType(models.TextChoices):
     CREATED = "created", _("Created")
+    EDITED = "edited", _("Draft edited")
     SUBMITTED = "submitted", _("Submitted")
     DISPATCHED = "dispatched", _("Dispatched")
     ACCEPTED = "accepted", _("Accepted")
@@ -449,6 +453,8 @@ class EventType(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
     COMMENTED = "commented", _("Comment")
     ATTACHED = "attached", _("Attachment")
+    LINKED = "linked", _("Linked")
+    UNLINKED = "unlinked", _("Link removed")
 
 
 class MatterEvent(AppendOnlyModel):
@@ -524,6 +530,14 @@ class LinkKind(models.TextChoices):
     DUPLICATE_OF = "duplicate_of", _("Duplicate of")
     RELATED = "related", _("Related to")
     CHILD_OF = "child_of", _("Part of")
+
+
+#: How a link reads from the matter it points to.
+LINK_INVERSE_LABELS = {
+    LinkKind.DUPLICATE_OF: _("Duplicated by"),
+    LinkKind.RELATED: _("Related to"),
+    LinkKind.CHILD_OF: _("Has part"),
+}
 
 
 class MatterLink(models.Model):

@@ -11,11 +11,13 @@ from django.utils import timezone
 from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position, PositionRole
 
 from .models import (
+    LINK_INVERSE_LABELS,
     OPEN_STATES,
     CoOrganizer,
     EscalationLevel,
     ExtensionRequest,
     ExtensionState,
+    LinkKind,
     Matter,
     State,
 )
@@ -85,6 +87,37 @@ def visible_matters(person: Person, reach: Reach | None = None) -> QuerySet[Matt
     if departments:
         condition |= _department_q(departments) & ~Q(state=State.DRAFT)
     return matters.filter(condition)
+
+
+@dataclass(frozen=True)
+class LinkedMatter:
+    kind: str
+    direction: str  # outgoing: this matter is `kind` the other; incoming: the reverse
+    matter: Matter
+
+    @property
+    def label(self) -> str:
+        if self.direction == "outgoing":
+            return LinkKind(self.kind).label
+        return LINK_INVERSE_LABELS[self.kind]
+
+
+def links_of(matter: Matter, person: Person) -> list[LinkedMatter]:
+    """The matters linked to this one that the person sees."""
+    found = [
+        LinkedMatter(link.kind, "outgoing", link.target)
+        for link in matter.links.select_related("target")
+    ]
+    found += [
+        LinkedMatter(link.kind, "incoming", link.source)
+        for link in matter.backlinks.select_related("source")
+    ]
+    visible = set(
+        visible_matters(person)
+        .filter(pk__in=[linked.matter.pk for linked in found])
+        .values_list("pk", flat=True)
+    )
+    return [linked for linked in found if linked.matter.pk in visible]
 
 
 def matter_for(person: Person | None, pk) -> Matter:

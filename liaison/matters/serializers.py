@@ -17,6 +17,7 @@ from .models import (
     Attachment,
     CoOrganizer,
     ExtensionRequest,
+    LinkKind,
     Matter,
     MatterEvent,
     MatterKind,
@@ -171,11 +172,25 @@ class AttachmentSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request is not None else url
 
 
+class MatterLinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=LinkKind.choices)
+    direction = serializers.ChoiceField(
+        choices=["outgoing", "incoming"],
+        help_text="outgoing: this matter is `kind` the other; incoming: the other is `kind` "
+        "this one",
+    )
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+
+
 class MatterDetailSerializer(MatterListSerializer):
     originator = UsernameField()
     co_departments = CoOrganizerSerializer(source="co_organizers", many=True, read_only=True)
     extensions = ExtensionSerializer(many=True, read_only=True)
     counts = serializers.SerializerMethodField()
+    links = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta(MatterListSerializer.Meta):
@@ -191,6 +206,7 @@ class MatterDetailSerializer(MatterListSerializer):
             "rating_comment",
             "extensions",
             "counts",
+            "links",
             "submitted_at",
             "replied_at",
             "closed_at",
@@ -207,6 +223,11 @@ class MatterDetailSerializer(MatterListSerializer):
             "reopens": matter.reopen_count,
             "attachments": self.context.get("attachment_count", matter.attachments.count()),
         }
+
+    @extend_schema_field(MatterLinkSerializer(many=True))
+    def get_links(self, matter: Matter) -> list[dict]:
+        """Linked matters the requesting user sees."""
+        return self.context.get("links", [])
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTION_NAMES)))
     def get_allowed_actions(self, matter: Matter) -> list[str]:
@@ -371,6 +392,30 @@ class MatterCreateSerializer(serializers.Serializer):
         help_text="true: create and submit in one call (otherwise a draft is created and "
         "the client calls the submit action)",
     )
+
+
+class DraftEditSerializer(serializers.Serializer):
+    """A draft's fields to change; the ones left out stay as they are."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(required=False, allow_blank=True)
+    kind = KindCodeField(required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    lead_department = DepartmentCodeField(required=False, allow_null=True)
+    co_departments = _departments(required=False)
+    due = serializers.DateField(required=False, allow_null=True)
+    originator_department = DepartmentCodeField(required=False)
+
+
+class LinkSerializer(serializers.Serializer):
+    target = serializers.CharField(
+        max_length=40, help_text="number of the other matter, e.g. XT-2026-000123"
+    )
+    kind = serializers.ChoiceField(choices=LinkKind.choices, default=LinkKind.RELATED)
+
+
+class UnlinkSerializer(serializers.Serializer):
+    target = serializers.CharField(max_length=40, help_text="number of the linked matter")
 
 
 class EmptySerializer(serializers.Serializer):

@@ -49,9 +49,11 @@ from .models import (
     EventType,
     ExtensionRequest,
     ExtensionState,
+    LinkKind,
     Matter,
     MatterEvent,
     MatterKind,
+    MatterLink,
     MatterSettings,
     NumberCounter,
     Rating,
@@ -101,6 +103,8 @@ class Action:
     WITHDRAW = "withdraw"
     CLOSE = "close"
     COMMENT = "comment"
+    EDIT = "edit"
+    LINK = "link"
 
     LABELS = {
         SUBMIT: gettext_lazy("Submit"),
@@ -118,6 +122,8 @@ class Action:
         WITHDRAW: gettext_lazy("Withdraw"),
         CLOSE: gettext_lazy("Close as not a matter"),
         COMMENT: gettext_lazy("Comment"),
+        EDIT: gettext_lazy("Edit draft"),
+        LINK: gettext_lazy("Link"),
     }
 
 
@@ -138,6 +144,8 @@ ACTION_STATES = {
     Action.WITHDRAW: {State.DRAFT, State.SUBMITTED, State.DISPATCHED},
     Action.CLOSE: {State.SUBMITTED, State.ESCALATED},
     Action.COMMENT: set(State.values) - {State.ARCHIVED},
+    Action.EDIT: {State.DRAFT},
+    Action.LINK: set(State.values) - {State.ARCHIVED},
 }
 
 HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
@@ -348,6 +356,19 @@ def _pending_extension(matter: Matter) -> ExtensionRequest | None:
     return matter.extensions.filter(state=ExtensionState.PENDING).first()
 
 
+def _lapse_extension(matter: Matter) -> dict:
+    """A pending extension request lapses when the matter leaves the lead that asked for
+    it (re-dispatched, transferred, escalated): the new holder asks for itself. Returns
+    what the transition's event records of it."""
+    pending = _pending_extension(matter)
+    if pending is None:
+        return {}
+    pending.state = ExtensionState.LAPSED
+    pending.decided_at = _now()
+    pending.save(update_fields=["state", "decided_at"])
+    return {"extension_lapsed": pending.proposed_due}
+
+
 def _may_decide_extension(person: Person, matter: Matter) -> bool:
     """The dispatcher, the coordinating office or the lead's leader in charge; never the
     person who asked (an extension is asked for, not taken)."""
@@ -416,6 +437,14 @@ def _may(person: Person, matter: Matter, action: str) -> bool:
         return _may_dispatch(person, matter)
     if action == Action.COMMENT:
         return can_view(person, matter)
+    if action == Action.EDIT:
+        return is_originator
+    if action == Action.LINK:
+        return (
+            is_originator
+            or (matter.state != State.DRAFT and is_handling(person, matter))
+            or in_coordinating_office(person)
+        )
     return False
 
 
@@ -622,10 +651,8 @@ class MatterInput:
     categories: tuple = ()
 
 
-@transaction.atomic
-def create_matter(person: Person, data: MatterInput, *, submit: bool = False) -> Matter:
-    """A new matter, as a draft of `person` (or submitted at once with `submit`). A lead
-    department given here is where the originator sends it directly on submission."""
+def _checked_input(person: Person, data: MatterInput) -> tuple[str, Department]:
+    """The title and originating department of a new or edited matter, or a refusal."""
     title = _require_text(data.title, _("A matter needs a title."))
     if len(title) > 200:
         raise InvalidInput(_("The title is too long (at most 200 characters)."))
@@ -638,6 +665,37 @@ def create_matter(person: Person, data: MatterInput, *, submit: bool = False) ->
     originator_department = data.originator_department or _department_of(person)
     if originator_department is None or not works_in(person, originator_department):
         raise InvalidInput(_("You can raise matters only for a department you work in."))
+    return title, originator_department
+
+
+def _set_lead(matter: Matter, lead: Department | None) -> None:
+    """The lead department the originator sends a draft to directly (none: the
+    coordinating office dispatches it)."""
+    if lead is not None:
+        _check_department(matter, lead, _("Lead department"))
+        if lead.kind == DepartmentKind.EXTERNAL:
+            raise InvalidInput(_("An external unit cannot lead a matter."))
+    matter.lead_department = lead
+    matter.relation = (
+        relation_between(matter.originator_department, lead) if lead is not None else ""
+    )
+
+
+def _set_categories(matter: Matter, categories: Iterable) -> None:
+    matter.categories.set(
+        [
+            c
+            for c in categories
+            if isinstance(c, Category) and c.organization_id == matter.organization_id
+        ]
+    )
+
+
+@transaction.atomic
+def create_matter(person: Person, data: MatterInput, *, submit: bool = False) -> Matter:
+    """A new matter, as a draft of `person` (or submitted at once with `submit`). A lead
+    department given here is where the originator sends it directly on submission."""
+    title, originator_department = _checked_input(person, data)
     organization = person.organization
     today = timezone.localdate()
     matter = Matter(
@@ -651,25 +709,70 @@ def create_matter(person: Person, data: MatterInput, *, submit: bool = False) ->
         originator_department=originator_department,
         due=data.due,
     )
-    if data.lead_department is not None:
-        _check_department(matter, data.lead_department, _("Lead department"))
-        if data.lead_department.kind == DepartmentKind.EXTERNAL:
-            raise InvalidInput(_("An external unit cannot lead a matter."))
-        matter.lead_department = data.lead_department
-        matter.relation = relation_between(originator_department, data.lead_department)
+    _set_lead(matter, data.lead_department)
     matter.save()
     _set_co_organizers(matter, data.co_departments)
     if data.categories:
-        matter.categories.set(
-            [
-                c
-                for c in data.categories
-                if isinstance(c, Category) and c.organization_id == organization.pk
-            ]
-        )
+        _set_categories(matter, data.categories)
     _event(matter, EventType.CREATED, person, department=originator_department)
     if submit:
         matter = submit_matter(matter, person)
+    return matter
+
+
+#: What an edit of a draft may change, for the timeline's list of changed fields.
+DRAFT_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "urgency",
+    "originator_department",
+    "lead_department",
+    "due",
+)
+
+
+@transaction.atomic
+def edit_draft(matter: Matter, person: Person, data: MatterInput) -> Matter:
+    """The originator changes a draft before submitting it. A change of kind gives the
+    matter a number with the new kind's prefix (drafts are nobody else's yet)."""
+    matter = _lock(matter)
+    _require(person, matter, Action.EDIT)
+    title, originator_department = _checked_input(person, data)
+    before = {name: getattr(matter, name) for name in DRAFT_FIELDS}
+    before_co = set(matter.co_organizers.values_list("department_id", flat=True))
+    before_categories = set(matter.categories.values_list("pk", flat=True))
+    previous_number = matter.number
+    if data.kind.number_prefix != matter.kind.number_prefix:
+        matter.number = _next_number(
+            matter.organization, data.kind.number_prefix, timezone.localdate().year
+        )
+    matter.title = title
+    matter.description = (data.description or "").strip()
+    matter.kind = data.kind
+    matter.urgency = data.urgency
+    matter.originator_department = originator_department
+    matter.due = data.due
+    _set_lead(matter, data.lead_department)
+    matter.save()
+    _set_co_organizers(matter, data.co_departments)
+    _set_categories(matter, data.categories)
+    changed = [name for name in DRAFT_FIELDS if getattr(matter, name) != before[name]]
+    if set(matter.co_organizers.values_list("department_id", flat=True)) != before_co:
+        changed.append("co_departments")
+    if set(matter.categories.values_list("pk", flat=True)) != before_categories:
+        changed.append("categories")
+    if not changed:
+        return matter
+    extra = {"previous_number": previous_number} if matter.number != previous_number else {}
+    _event(
+        matter,
+        EventType.EDITED,
+        person,
+        department=originator_department,
+        fields=changed,
+        **extra,
+    )
     return matter
 
 
@@ -791,6 +894,7 @@ def dispatch(
         co_departments=co,
         due=due,
         responsible=responsible,
+        **_lapse_extension(matter),
     )
     _tell(matter, [responsible, *handlers_of(lead)], Ask.ACCEPT, person)
     for department in co:
@@ -906,6 +1010,7 @@ def transfer(
         lead=lead,
         previous_lead=previous,
         co_departments=co,
+        **_lapse_extension(matter),
     )
     _tell(matter, [responsible, *handlers_of(lead)], Ask.ACCEPT, person, reason)
     _tell(
@@ -1243,6 +1348,7 @@ def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
         from_state=from_state,
         reason=reason,
         level=level,
+        **_lapse_extension(matter),
     )
     deciders = [responsible]
     if level != EscalationLevel.LEADER_IN_CHARGE:
@@ -1371,6 +1477,88 @@ def comment(
     recipients = [p for p in recipients if can_view(p, matter)]
     _tell(matter, recipients, Ask.MENTION, person, text[:200])
     return event
+
+
+# Links between matters.
+
+
+def _parents(matter_id: int) -> set[int]:
+    """The matters this one is part of, all the way up."""
+    seen: set[int] = set()
+    frontier = {matter_id}
+    while frontier:
+        frontier = (
+            set(
+                MatterLink.objects.filter(
+                    source_id__in=frontier, kind=LinkKind.CHILD_OF
+                ).values_list("target_id", flat=True)
+            )
+            - seen
+        )
+        seen |= frontier
+    return seen
+
+
+@transaction.atomic
+def link(matter: Matter, person: Person, *, target_number: str, kind: str) -> MatterLink:
+    """Link a matter to another one the person sees, by its number: a duplicate of it,
+    related to it, or part of it. Both timelines record the link."""
+    matter = _lock(matter)
+    _require(person, matter, Action.LINK)
+    if kind not in LinkKind.values:
+        raise InvalidInput(_("Unknown kind of link."))
+    number = (target_number or "").strip().upper()
+    if not number:
+        raise InvalidInput(_("Enter the number of the matter to link to."))
+    target = Matter.objects.filter(organization_id=matter.organization_id, number=number).first()
+    if target is None or not can_view(person, target):
+        raise InvalidInput(
+            _("There is no matter %(number)s that you can see.") % {"number": number}
+        )
+    if target.pk == matter.pk:
+        raise InvalidInput(_("A matter cannot be linked to itself."))
+    pair = Q(source=matter, target=target) | Q(source=target, target=matter)
+    if MatterLink.objects.filter(pair).exists():
+        raise InvalidInput(
+            _("%(number)s and %(other)s are already linked.")
+            % {"number": matter.number, "other": target.number}
+        )
+    if kind == LinkKind.CHILD_OF and matter.pk in _parents(target.pk):
+        raise InvalidInput(
+            _("%(other)s is already part of %(number)s.")
+            % {"number": matter.number, "other": target.number}
+        )
+    created = MatterLink.objects.create(source=matter, target=target, kind=kind, created_by=person)
+    department = _department_of(person)
+    _event(matter, EventType.LINKED, person, department=department, kind=kind, target=target.number)
+    _event(target, EventType.LINKED, person, department=department, kind=kind, source=matter.number)
+    return created
+
+
+@transaction.atomic
+def unlink(matter: Matter, person: Person, *, target_number: str) -> None:
+    """Remove the link between this matter and another one (in either direction)."""
+    matter = _lock(matter)
+    _require(person, matter, Action.LINK)
+    number = (target_number or "").strip().upper()
+    found = (
+        MatterLink.objects.filter(
+            Q(source=matter, target__number=number) | Q(target=matter, source__number=number)
+        )
+        .select_related("source", "target")
+        .first()
+    )
+    if found is None:
+        raise InvalidInput(
+            _("%(number)s is not linked to %(other)s.")
+            % {"number": matter.number, "other": number or "—"}
+        )
+    other = found.target if found.source_id == matter.pk else found.source
+    kind = found.kind
+    found.delete()
+    department = _department_of(person)
+    _event(matter, EventType.UNLINKED, person, department=department, kind=kind, other=other.number)
+    _event(other, EventType.UNLINKED, person, department=department, kind=kind, other=matter.number)
 
 
 def _with_originator(matter: Matter) -> bool:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("department-people/", views.department_people, name="department-people"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
     path("<int:pk>/act/<slug:action>/", views.act, name="act"),
 ]

@@ -32,12 +32,14 @@ from .chain import build_chain
 from .forms import FilterForm, MatterForm, organization_departments
 from .ledger import write_ledger
 from .models import (
+    LINK_INVERSE_LABELS,
     Attachment,
     CoOrganizer,
     EscalationLevel,
     EventType,
     ExtensionRequest,
     ExtensionState,
+    LinkKind,
     Rating,
     State,
 )
@@ -225,35 +227,53 @@ def todo(request):
 # Raising a matter.
 
 
-@login_required
-def new(request):
-    if request.person is None:
-        return _no_person(request)
-    person = request.person
-    form = MatterForm(person, request.POST or None)
+def _matter_input(data) -> services.MatterInput:
+    return services.MatterInput(
+        title=data["title"],
+        kind=data["kind"],
+        description=data["description"],
+        urgency=data["urgency"],
+        originator_department=data["originator_department"],
+        lead_department=data["lead_department"],
+        co_departments=tuple(data["co_departments"]),
+        due=data["due"],
+        categories=tuple(data["categories"]),
+    )
+
+
+def _draft_initial(matter) -> dict:
+    return {
+        "title": matter.title,
+        "kind": matter.kind,
+        "urgency": matter.urgency,
+        "description": matter.description,
+        "originator_department": matter.originator_department,
+        "lead_department": matter.lead_department,
+        "co_departments": [c.department for c in matter.co_organizers.all()],
+        "due": matter.due,
+        "categories": list(matter.categories.all()),
+    }
+
+
+def _matter_form(request, person, matter=None):
+    """Raise a matter, or edit a draft (`matter`): saved as a draft or submitted."""
+    initial = _draft_initial(matter) if matter is not None else None
+    form = MatterForm(person, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         submit = request.POST.get("intent") == "submit"
         files = request.FILES.getlist("attachments")
-        matter_input = services.MatterInput(
-            title=data["title"],
-            kind=data["kind"],
-            description=data["description"],
-            urgency=data["urgency"],
-            originator_department=data["originator_department"],
-            lead_department=data["lead_department"],
-            co_departments=tuple(data["co_departments"]),
-            due=data["due"],
-            categories=tuple(data["categories"]),
-        )
+        matter_input = _matter_input(form.cleaned_data)
         try:
-            # All or nothing: a refused file or a refused submission creates nothing.
+            # All or nothing: a refused file or a refused submission saves nothing.
             with transaction.atomic():
-                matter = services.create_matter(person, matter_input)
+                if matter is None:
+                    saved = services.create_matter(person, matter_input)
+                else:
+                    saved = services.edit_draft(matter, person, matter_input)
                 if files:
-                    services.add_attachments(matter, person, files)
+                    services.add_attachments(saved, person, files)
                 if submit:
-                    matter = services.submit_matter(matter, person)
+                    saved = services.submit_matter(saved, person)
         except services.MatterError as error:
             messages.error(request, error.message)
         else:
@@ -263,10 +283,10 @@ def new(request):
                 messages.success(
                     request,
                     _("%(number)s is submitted and now with %(department)s.")
-                    % {"number": matter.number, "department": matter.owner_department},
+                    % {"number": saved.number, "department": saved.owner_department},
                 )
-            return redirect("matters:detail", pk=matter.pk)
-    elif request.method == "GET":
+            return redirect("matters:detail", pk=saved.pk)
+    elif request.method == "GET" and matter is None:
         form.initial["originator_department"] = form.fields[
             "originator_department"
         ].queryset.first()
@@ -277,11 +297,30 @@ def new(request):
         "matters/new.html",
         {
             "form": form,
+            "matter": matter,
             "has_department": form.fields["originator_department"].queryset.exists(),
             "max_mb": _max_mb(),
             "allowed_types": ", ".join(sorted(services.ALLOWED_EXTENSIONS)),
         },
     )
+
+
+@login_required
+def new(request):
+    if request.person is None:
+        return _no_person(request)
+    return _matter_form(request, request.person)
+
+
+@login_required
+def edit(request, pk):
+    """Edit a draft: only its originator, only before it is submitted."""
+    person = _person(request)
+    matter = selectors.matter_for(person, pk)
+    if Action.EDIT not in services.allowed_actions(person, matter):
+        messages.error(request, _("Only the originator can edit a matter, and only as a draft."))
+        return redirect("matters:detail", pk=matter.pk)
+    return _matter_form(request, person, matter)
 
 
 def _max_mb() -> int:
@@ -316,7 +355,36 @@ def _event_facts(event, departments: dict, people: dict) -> list[tuple[str, str]
         facts.append((_("Rating"), Rating(data["rating"]).label))
     if data.get("level") in EscalationLevel.values:
         facts.append((_("Escalated to"), EscalationLevel(data["level"]).label))
+    if data.get("extension_lapsed"):
+        facts.append((_("Extension request lapsed"), _date_text(data["extension_lapsed"])))
+    if data.get("kind") in LinkKind.values:
+        other = data.get("target") or data.get("source") or data.get("other") or ""
+        label = (
+            LINK_INVERSE_LABELS[data["kind"]]
+            if data.get("source")
+            else LinkKind(data["kind"]).label
+        )
+        facts.append((label, other))
+    if data.get("fields"):
+        facts.append(
+            (_("Changed"), "、".join(str(DRAFT_FIELD_LABELS.get(f, f)) for f in data["fields"]))
+        )
+    if data.get("previous_number"):
+        facts.append((_("Previous number"), data["previous_number"]))
     return facts
+
+
+DRAFT_FIELD_LABELS = {
+    "title": gettext_lazy("Title"),
+    "description": gettext_lazy("Description"),
+    "kind": gettext_lazy("Kind"),
+    "urgency": gettext_lazy("Urgency"),
+    "originator_department": gettext_lazy("On behalf of"),
+    "lead_department": gettext_lazy("Lead department"),
+    "co_departments": gettext_lazy("Co-organizer departments"),
+    "due": gettext_lazy("Due date"),
+    "categories": gettext_lazy("Categories"),
+}
 
 
 def _date_text(value: str) -> str:
@@ -366,8 +434,11 @@ def detail(request, pk):
         "buttons": [
             (a, Action.LABELS.get(a, a), BUTTON_STYLES.get(a, "btn-outline-secondary"))
             for a in actions
-            if a != Action.COMMENT
+            if a not in (Action.COMMENT, Action.LINK)
         ],
+        "links": selectors.links_of(matter, person),
+        "may_link": Action.LINK in actions,
+        "link_kinds": LinkKind.choices,
         "handling": handling,
         "events": events,
         "chain": build_chain(events),
@@ -590,6 +661,22 @@ def _comment(request, matter, person):
     return _("Comment added.")
 
 
+def _link(request, matter, person):
+    link = services.link(
+        matter,
+        person,
+        target_number=_text(request, "target"),
+        kind=request.POST.get("kind", LinkKind.RELATED),
+    )
+    return _("Linked to %(number)s.") % {"number": link.target.number}
+
+
+def _unlink(request, matter, person):
+    number = _text(request, "target")
+    services.unlink(matter, person, target_number=number)
+    return _("The link to %(number)s is removed.") % {"number": number}
+
+
 HANDLERS = {
     Action.SUBMIT: _submit,
     Action.DISPATCH: _dispatch,
@@ -606,6 +693,8 @@ HANDLERS = {
     Action.WITHDRAW: _withdraw,
     Action.CLOSE: _close,
     Action.COMMENT: _comment,
+    Action.LINK: _link,
+    "unlink": _unlink,
 }
 
 

@@ -650,3 +650,50 @@ def test_the_schema_documents_the_matters_api(hospital):
         "/api/v1/attachments/{id}/download/",
     ):
         assert path in schema
+
+
+def test_a_draft_is_edited_with_patch_by_its_originator_only(hospital):
+    draft = raised("药房冷库温度报警", submit=False)
+    url = f"{MATTERS}{draft.pk}/"
+    assert "edit" in api("lianluo").get(url).json()["allowed_actions"]
+    response = api("lianluo").patch(
+        url, {"title": "药房冷库温度报警（夜间）", "lead_department": "ZWHQK"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["title"] == "药房冷库温度报警（夜间）"
+    assert body["lead_department"] == "ZWHQK" and body["state"] == "draft"
+    assert body["description"] == draft.description  # left out: unchanged
+
+    refused = api("lianluo", "en").patch(url, {"due": "2020-01-01"}, format="json")
+    assert refused.status_code == 400
+    assert "cannot be in the past" in refused.json()["detail"]
+
+    post(api("lianluo"), draft, "submit")
+    late = api("lianluo", "en").patch(url, {"title": "再改"}, format="json")
+    assert late.status_code == 409
+    # Someone else's draft does not even exist for them.
+    other = raised("门诊导诊屏不亮", submit=False)
+    assert api("yuanban").patch(f"{MATTERS}{other.pk}/", {}, format="json").status_code == 404
+
+
+def test_links_through_the_api(hospital):
+    first = dispatched("门诊叫号屏不亮")
+    second = dispatched("门诊叫号屏黑屏")
+    office = api("yuanban")
+    response = post(office, second, "link", {"target": first.number, "kind": "duplicate_of"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["links"] == [
+        {
+            "kind": "duplicate_of",
+            "direction": "outgoing",
+            "id": first.pk,
+            "number": first.number,
+            "title": "门诊叫号屏不亮",
+            "state": "dispatched",
+        }
+    ]
+    assert detail(office, first)["links"][0]["direction"] == "incoming"
+    again = post(api("yuanban", "en"), second, "link", {"target": first.number})
+    assert again.status_code == 400 and "already linked" in again.json()["detail"]
+    assert post(office, first, "unlink", {"target": second.number}).json()["links"] == []

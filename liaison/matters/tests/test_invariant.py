@@ -20,6 +20,7 @@ import os
 
 import pytest
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -33,7 +34,15 @@ from hypothesis.stateful import (
 )
 
 from liaison.matters import services
-from liaison.matters.models import OPEN_STATES, EscalationLevel, Matter, MatterEvent, Rating
+from liaison.matters.models import (
+    OPEN_STATES,
+    EscalationLevel,
+    LinkKind,
+    Matter,
+    MatterEvent,
+    MatterLink,
+    Rating,
+)
 from liaison.matters.services import Action, MatterError, MatterInput
 
 from .factories import Hospital, build_hospital, seeded_kind, snapshot
@@ -76,6 +85,8 @@ CALLS = {
     Action.WITHDRAW: services.withdraw,
     Action.CLOSE: services.close_as_not_a_matter,
     Action.COMMENT: services.comment,
+    Action.EDIT: lambda m, p, **kw: services.edit_draft(m, p, kw["data"]),
+    Action.LINK: services.link,
 }
 
 
@@ -87,9 +98,12 @@ def days(n: int) -> datetime.date:
     return today() + datetime.timedelta(days=n)
 
 
-def draw_inputs(data, h: Hospital, matter: Matter, person, action: str, valid: bool) -> dict:
+def draw_inputs(
+    data, h: Hospital, matter: Matter, person, action: str, valid: bool, matters: list
+) -> dict:
     """Keyword arguments for the action: valid ones, or (when not `valid`) ones of which
-    at least one is wrong."""
+    at least one is wrong. A link links to one of `matters`: valid when the person sees it
+    and it is not linked yet (otherwise it links the matter to itself)."""
     d = h.d
     reason = "科室之间说不清，请协调。"
     bad_text = data.draw(st.sampled_from(["", "   "]), label="blank")
@@ -144,6 +158,33 @@ def draw_inputs(data, h: Hospital, matter: Matter, person, action: str, valid: b
             internal = internal and services.is_handling(person, matter)
             return {"text": "@信息科 @张三请看", "internal": internal}
         return {"text": bad_text, "internal": internal}
+    if action == Action.EDIT:
+        lead_code = data.draw(st.sampled_from([None, *LEADS]), label="new lead")
+        return {
+            "data": MatterInput(
+                title=f"{matter.title}改" if valid else bad_text,
+                kind=matter.kind,
+                originator_department=matter.originator_department,
+                lead_department=d[lead_code] if lead_code else None,
+            )
+        }
+    if action == Action.LINK:
+        linked = set(
+            MatterLink.objects.filter(Q(source=matter) | Q(target=matter)).values_list(
+                "source_id", "target_id"
+            )
+        )
+        linked = {pk for pair in linked for pk in pair}
+        targets = [
+            m
+            for m in Matter.objects.filter(pk__in=[m.pk for m in matters]).order_by("pk")
+            if m.pk != matter.pk and m.pk not in linked and services.can_view(person, m)
+        ]
+        target = data.draw(st.sampled_from(targets)) if valid and targets else matter
+        kind = data.draw(st.sampled_from(LinkKind.values), label="link kind")
+        if kind == LinkKind.CHILD_OF and matter.pk in services._parents(target.pk):
+            kind = LinkKind.RELATED  # part of its own part: refused, rightly
+        return {"target_number": target.number, "kind": kind}
     return {"reason": text}  # return, reopen, escalate, withdraw, close
 
 
@@ -236,7 +277,9 @@ class LifecycleMachine(RuleBasedStateMachine):
             action = data.draw(st.sampled_from(ACTIONS), label="action")
             valid = data.draw(st.booleans(), label="valid inputs")
         allowed = services.allowed_actions(person, matter)
-        kwargs = draw_inputs(data, self.h, matter, person, action, valid)
+        kwargs = draw_inputs(data, self.h, matter, person, action, valid, self.matters)
+        if action == Action.LINK and kwargs["target_number"] == matter.number:
+            valid = False  # nothing it could be linked to
         before = snapshot(matter)
         last_event = MatterEvent.objects.filter(matter=matter).order_by("-pk").first()
         try:
@@ -298,6 +341,6 @@ def test_random_actions_keep_the_invariant_and_refusals_change_nothing(db):
     )
     # It explored: most actions succeeded at least once, and refusals of every kind.
     succeeded = {action for action in ACTIONS if stats[action]}
-    assert len(succeeded) >= 12, stats
+    assert len(succeeded) >= 14, stats
     assert stats["refused WrongState"] and stats["refused NotAllowed"], stats
     assert stats["refused InvalidInput"], stats

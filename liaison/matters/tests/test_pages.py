@@ -617,3 +617,70 @@ def test_the_ledger_shows_only_what_the_person_sees(client, hospital):
     response = client.get(reverse("matters:ledger"))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert book.active.max_row == 1  # the headers only
+
+
+def test_the_originator_edits_a_draft_then_submits_it(client, hospital):
+    draft = raise_matter("药房冷库温度报警", submit=False)
+    login(client, "lianluo")
+    detail = page(client, reverse("matters:detail", args=[draft.pk]), **EN)
+    assert 'data-testid="action-edit"' in detail
+    edit_url = reverse("matters:edit", args=[draft.pk])
+    form = page(client, edit_url, **EN)
+    assert f"Edit draft {draft.number}" in form and "药房冷库温度报警" in form
+    data = {
+        "title": "药房冷库温度报警（夜间）",
+        "kind": draft.kind.pk,
+        "urgency": "urgent",
+        "description": "夜间多次报警",
+        "originator_department": dept("YJK").pk,
+        "lead_department": dept("ZWHQK").pk,
+    }
+    response = client.post(edit_url, {**data, "intent": "draft"})
+    assert response.status_code == 302
+    draft = refresh(draft)
+    assert (draft.title, draft.urgency, draft.state) == (
+        "药房冷库温度报警（夜间）",
+        "urgent",
+        "draft",
+    )
+    timeline = page(client, reverse("matters:detail", args=[draft.pk]), **EN)
+    assert "Draft edited" in timeline and "Lead department" in timeline
+
+    # A bad date is refused with the reason, and nothing changes.
+    response = client.post(edit_url, {**data, "due": "2020-01-01", "intent": "submit"}, **EN)
+    assert response.status_code == 200
+    assert "cannot be in the past" in response.content.decode()
+    assert refresh(draft).state == State.DRAFT
+
+    response = client.post(edit_url, {**data, "intent": "submit"})
+    draft = refresh(draft)
+    assert draft.state == State.DISPATCHED and draft.owner_department == dept("ZWHQK")
+
+    # Not editable any more: the page says so instead of showing the form.
+    response = client.get(edit_url, follow=True, **EN)
+    assert "only as a draft" in response.content.decode()
+
+
+def test_someone_else_cannot_open_a_draft_to_edit(client, hospital):
+    draft = raise_matter("药房冷库温度报警", submit=False)
+    login(client, "yuanban")
+    assert client.get(reverse("matters:edit", args=[draft.pk])).status_code == 404
+
+
+def test_links_from_the_matter_page(client, hospital):
+    first = dispatched("门诊叫号屏不亮")
+    second = dispatched("门诊叫号屏黑屏")
+    login(client, "yuanban")
+    detail_url = reverse("matters:detail", args=[second.pk])
+    assert 'data-testid="link-form"' in page(client, detail_url, **EN)
+    messages = act(client, second, "link", {"target": first.number, "kind": "duplicate_of"}, **EN)
+    assert messages == [f"Linked to {first.number}."]
+    assert "Duplicate of" in page(client, detail_url, **EN)
+    assert "Duplicated by" in page(client, reverse("matters:detail", args=[first.pk]), **EN)
+
+    messages = act(client, second, "link", {"target": "XT-1999-000009"}, **EN)
+    assert messages == ["There is no matter XT-1999-000009 that you can see."]
+
+    messages = act(client, first, "unlink", {"target": second.number}, **EN)
+    assert messages == [f"The link to {second.number} is removed."]
+    assert 'data-testid="link"' not in page(client, detail_url, **EN)

@@ -944,17 +944,24 @@ def test_allowed_actions_follow_the_person_and_the_state(h):
         "transfer",
         "escalate",
         "comment",
+        "link",
     }
     assert set(services.allowed_actions(h.p["yjk_liaison"], matter)) == {
         "withdraw",
         "escalate",
         "comment",
+        "link",
     }
-    assert set(services.allowed_actions(h.p["mzb_head"], matter)) == {"contribute", "comment"}
+    assert set(services.allowed_actions(h.p["mzb_head"], matter)) == {
+        "contribute",
+        "comment",
+        "link",
+    }
     assert set(services.allowed_actions(h.p["office"], matter)) == {
         "dispatch",
         "transfer",
         "comment",
+        "link",
     }
     assert services.allowed_actions(h.p["outsider"], matter) == []
     assert services.allowed_actions(None, matter) == []
