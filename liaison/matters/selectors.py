@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position, PositionRole
 
+from . import search as search_index
 from .models import (
     LINK_INVERSE_LABELS,
     OPEN_STATES,
@@ -273,10 +274,5 @@ def filter_matters(matters: QuerySet[Matter], f: MatterFilter) -> QuerySet[Matte
 
 
 def search(matters: QuerySet[Matter], query: str) -> QuerySet[Matter]:
-    """Chinese substrings in the number, title or description (icontains works the same
-    on SQLite and PostgreSQL; each word must match)."""
-    for word in query.split():
-        matters = matters.filter(
-            Q(number__icontains=word) | Q(title__icontains=word) | Q(description__icontains=word)
-        )
-    return matters
+    """Chinese substrings in the number, title or description; each word must match."""
+    return search_index.search(matters, query)

@@ -40,6 +40,7 @@ from liaison.org.models import (
 )
 from liaison.org.services import relation_between
 
+from . import search
 from .models import (
     OPEN_STATES,
     Attachment,
@@ -711,6 +712,7 @@ def create_matter(person: Person, data: MatterInput, *, submit: bool = False) ->
     )
     _set_lead(matter, data.lead_department)
     matter.save()
+    search.reindex(matter)
     _set_co_organizers(matter, data.co_departments)
     if data.categories:
         _set_categories(matter, data.categories)
@@ -755,6 +757,8 @@ def edit_draft(matter: Matter, person: Person, data: MatterInput) -> Matter:
     matter.due = data.due
     _set_lead(matter, data.lead_department)
     matter.save()
+    if (matter.title, matter.description) != (before["title"], before["description"]):
+        search.reindex(matter, previous=(before["title"], before["description"]))
     _set_co_organizers(matter, data.co_departments)
     _set_categories(matter, data.categories)
     changed = [name for name in DRAFT_FIELDS if getattr(matter, name) != before[name]]

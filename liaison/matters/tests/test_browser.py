@@ -215,3 +215,40 @@ def test_the_lead_returns_it_and_the_office_dispatches_it_elsewhere(people, live
     steps = yuanban.get_by_test_id("chain-steps")
     expect(steps).to_contain_text("热水供应属后勤保障")
     yuanban.get_by_test_id("chain").screenshot(path=ARTIFACTS_DIR / "matter-chain-returned.png")
+
+
+def test_edit_a_draft_then_link_it_to_a_related_matter(people, live_server, hospital):
+    lianluo = people.page("lianluo")
+    lianluo.get_by_test_id("nav-new").click()
+    lianluo.fill("#id_title", "病区热水时有时无")
+    lianluo.get_by_test_id("save-draft").click()
+    expect_state(lianluo, "draft")
+
+    lianluo.get_by_test_id("action-edit").click()
+    expect(lianluo.locator("#id_title")).to_have_value("病区热水时有时无")
+    lianluo.fill("#id_title", "住院部三病区热水时有时无")
+    lianluo.fill("#id_description", "夜间十点后热水中断，影响患者洗漱。")
+    lianluo.get_by_test_id("submit-matter").click()
+    expect_state(lianluo, "submitted")
+    expect(lianluo.get_by_test_id("matter-title")).to_have_text("住院部三病区热水时有时无")
+    expect(lianluo.get_by_test_id("timeline")).to_contain_text("修改草稿")
+
+    # The office sees both and records that they are about the same problem.
+    new_url = lianluo.url
+    yuanban = people.page("yuanban")
+    yuanban.goto(new_url)
+    older = matter_number(yuanban, f"{live_server.url}/matters/{hospital['returned']}/")
+    yuanban.goto(new_url)
+    form = yuanban.get_by_test_id("link-form")
+    form.locator("select[name=kind]").select_option("duplicate_of")
+    form.locator("input[name=target]").fill(older)
+    form.get_by_role("button").click()
+    links = yuanban.get_by_test_id("links")
+    expect(links).to_contain_text(older)
+    expect(links).to_contain_text("病区热水供应不稳定")
+    links.screenshot(path=ARTIFACTS_DIR / "matter-links.png")
+
+
+def matter_number(page, url) -> str:
+    page.goto(url)
+    return page.get_by_test_id("matter-number").inner_text()

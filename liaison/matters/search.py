@@ -1,0 +1,162 @@
+"""Finding matters by any Chinese substring of their title or description, fast.
+
+Chinese has no spaces between words, so a word index would miss most substrings, and a
+LIKE '%…%' scan reads every matter. Instead every title and description is indexed by
+its bigrams (each pair of neighbouring characters, in runs of letters and digits): a
+two-character query is one index lookup, a longer one is the matters holding all of its
+bigrams, checked with LIKE. Queries of one character, and parts of matter numbers, fall
+back to scanning.
+
+The index lives beside the matters: an FTS5 table on SQLite (contentless, bigrams as
+tokens) and a table with a GIN-indexed array of bigrams on PostgreSQL. It is written
+only here: when a matter is created and when its draft is edited (the only moments its
+title or description change), and rebuilt by `liaison rebuild-search-index`.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+TABLE = "matters_search"
+
+#: Runs of letters and digits: bigrams never span punctuation or spaces.
+RUN = re.compile(r"[^\W_]+")
+
+#: A word that looks like (part of) a matter number: searched in numbers, not text.
+NUMBER_LIKE = re.compile(r"^[A-Za-z]{0,6}-?[0-9][0-9-]*$")
+
+
+def _normal(text: str) -> str:
+    # Full-width letters and digits (ＨＩＳ, １２３) match their plain forms.
+    return unicodedata.normalize("NFKC", text or "").lower()
+
+
+def bigrams(text: str) -> list[str]:
+    """The distinct bigrams of a text, in order of first appearance; a run of one
+    character is its own token."""
+    seen: dict[str, None] = {}
+    for run in RUN.findall(_normal(text)):
+        if len(run) == 1:
+            seen.setdefault(run, None)
+        for i in range(len(run) - 1):
+            seen.setdefault(run[i : i + 2], None)
+    return list(seen)
+
+
+def indexed_text(title: str, description: str) -> list[str]:
+    return bigrams(f"{title}\n{description}")
+
+
+# Writing the index.
+
+
+def create_table(schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(
+            f"CREATE VIRTUAL TABLE {TABLE} USING fts5(grams, content='', detail=none, "
+            "tokenize='unicode61 remove_diacritics 0')"
+        )
+    else:
+        schema_editor.execute(
+            f"CREATE TABLE {TABLE} (matter_id bigint PRIMARY KEY "
+            "REFERENCES matters_matter (id) ON DELETE CASCADE, "
+            "grams text[] NOT NULL)"
+        )
+        schema_editor.execute(f"CREATE INDEX {TABLE}_grams ON {TABLE} USING gin (grams)")
+
+
+def drop_table(schema_editor) -> None:
+    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+def _sqlite_tokens(grams: Iterable[str]) -> str:
+    return " ".join(grams)
+
+
+def index_many(rows: Iterable[tuple[int, str, str]]) -> None:
+    """Add matters to the index: (id, title, description) each."""
+    values = [(pk, indexed_text(title, description)) for pk, title, description in rows]
+    if not values:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, grams) VALUES (%s, %s)",
+                [(pk, _sqlite_tokens(grams)) for pk, grams in values],
+            )
+        else:
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (matter_id, grams) VALUES (%s, %s) "
+                "ON CONFLICT (matter_id) DO UPDATE SET grams = EXCLUDED.grams",
+                values,
+            )
+
+
+def reindex(matter, *, previous: tuple[str, str] | None = None) -> None:
+    """Index a matter's title and description; `previous` is what was indexed before
+    (a contentless FTS5 table forgets a row only when told its old tokens)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" and previous is not None:
+            cursor.execute(
+                f"INSERT INTO {TABLE} ({TABLE}, rowid, grams) VALUES ('delete', %s, %s)",
+                [matter.pk, _sqlite_tokens(indexed_text(*previous))],
+            )
+    index_many([(matter.pk, matter.title, matter.description)])
+
+
+def rebuild(matters: QuerySet, batch: int = 5000) -> int:
+    """Index every matter anew; returns how many."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+        else:
+            cursor.execute(f"DELETE FROM {TABLE}")
+    count = 0
+    last = 0
+    while True:
+        rows = list(
+            matters.filter(pk__gt=last)
+            .order_by("pk")
+            .values_list("pk", "title", "description")[:batch]
+        )
+        if not rows:
+            return count
+        index_many(rows)
+        count += len(rows)
+        last = rows[-1][0]
+
+
+# Searching.
+
+
+def _holding(grams: list[str]) -> RawSQL:
+    """The ids of matters whose index holds all these bigrams."""
+    if connection.vendor == "sqlite":
+        expression = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
+        return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
+    return RawSQL(f"SELECT matter_id FROM {TABLE} WHERE grams @> %s::text[]", [grams])
+
+
+def _word_q(word: str) -> Q:
+    text = Q(title__icontains=word) | Q(description__icontains=word)
+    if NUMBER_LIKE.match(word):
+        return Q(number__icontains=word) | text
+    runs = RUN.findall(_normal(word))
+    grams = bigrams(word)
+    if not runs or any(len(run) < 2 for run in runs):
+        return text  # a single character: no bigram to look up
+    condition = Q(pk__in=_holding(grams))
+    if len(runs) == 1 and len(runs[0]) == 2 and runs[0] == _normal(word):
+        return condition  # the bigram itself is the substring: nothing to check
+    return condition & text
+
+
+def search(matters: QuerySet, query: str) -> QuerySet:
+    """Matters whose number, title or description contain every word of the query."""
+    for word in query.split():
+        matters = matters.filter(_word_q(word))
+    return matters
