@@ -6,8 +6,8 @@ By default it runs against a throw-away SQLite database in a temporary LIAISON_D
 (migrated first, deleted afterwards), with the project's production SQLite settings
 (WAL, synchronous=FULL). If DATABASE_URL is set, that database is used instead: it is
 migrated, a new organization `bench-<timestamp>` is created in it and left there, so
-point DATABASE_URL only at a throw-away database. On PostgreSQL the tables are ANALYZEd
-after the bulk load (as autovacuum would soon do); SQLite gets no ANALYZE (nothing runs
+point DATABASE_URL only at a throw-away database. On PostgreSQL the tables are vacuumed and
+analyzed after the bulk load (as autovacuum would soon do); SQLite gets no ANALYZE (nothing runs
 it in production).
 
 What is built:
@@ -31,7 +31,8 @@ What is built:
 Then it prints: matters/s through the services; the to-do page (/matters/) and the
 department-queue page (/matters/?tab=queue) through Django's test client for the head of
 the busiest department (p50/p95 ms); a 2-character Chinese search over everything the
-coordinating office sees (first page of 50 + count, ms); a 10,000-row XLSX ledger export
+coordinating office sees (its all-matters page: first page of 50, count capped at 1,000;
+and the first page with an exact count, ms); a 10,000-row XLSX ledger export
 (s); and the to-do query (first page) through the ORM and as hand-written SQL, with the
 ratio. Goals: pages p95 <= 50 ms, search <= 200 ms, export <= 5 s, ORM/raw <= 3x.
 """
@@ -608,7 +609,7 @@ def measure(org, requests, show_plans):
     office_person = Person.objects.select_related("organization").get(pk=org.heads[org.office])
     office_reach = selectors.reach_of(office_person)
 
-    def search(query):
+    def exact(query):
         matters = selectors.search(
             selectors.visible_matters(office_person, office_reach).select_related(
                 *selectors.LIST_RELATED
@@ -618,15 +619,24 @@ def measure(org, requests, show_plans):
         return list(matters[:50]), matters.count()
 
     # The goal's query first: two characters found in many matters; then a rarer pair,
-    # three characters (bigrams and a check), and a one-character query (a scan).
-    for query in ("电脑", "锅炉", "交换机", "屏"):
-        _rows, found = search(query)
-        times = timed(lambda query=query: search(query), 5)
-        results.setdefault("search", times)
-        print(
-            f"search '{query}' (first 50 + count of {found:,}): "
-            f"median {statistics.median(times):.0f} ms"
-        )
+    # three characters (bigrams and a check), and a one-character query (a scan). Each
+    # through the all-matters page of the coordinating office (first page of 50 and a
+    # count capped at 1,000), and as the first page with an exact count.
+    with override_settings(**static):
+        office_client = Client()
+        office_client.force_login(office_person.user)
+        for query in ("电脑", "锅炉", "交换机", "屏"):
+            url = reverse("matters:todo") + f"?tab=all&q={query}"
+            assert office_client.get(url).status_code == 200
+            times = timed(lambda url=url: office_client.get(url), 10)
+            results.setdefault("search", times)
+            _rows, found = exact(query)
+            exact_times = timed(lambda query=query: exact(query), 3)
+            print(
+                f"search '{query}' ({found:,} found): page p50 {percentile(times, 0.5):.0f} ms, "
+                f"p95 {percentile(times, 0.95):.0f} ms; first 50 with an exact count "
+                f"{statistics.median(exact_times):.0f} ms"
+            )
 
     # Ledger: 10,000 rows.
     first = Matter.objects.filter(organization=organization).order_by("pk").first().pk
@@ -754,8 +764,8 @@ def main() -> None:
     if connection.vendor == "postgresql":
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"ANALYZE in {time.perf_counter() - started:.1f} s")
+            cursor.execute("VACUUM ANALYZE")
+        print(f"VACUUM ANALYZE in {time.perf_counter() - started:.1f} s")
 
     rate = service_sample(org, args.sample, args.seed + 1)
     print(
@@ -792,7 +802,7 @@ def report(results) -> None:
     goals = [
         ("to-do page p95 <= 50 ms", percentile(results["to-do page"], 0.95) <= 50),
         ("queue page p95 <= 50 ms", percentile(results["queue page"], 0.95) <= 50),
-        ("search <= 200 ms", statistics.median(results["search"]) <= 200),
+        ("search page p95 <= 200 ms", percentile(results["search"], 0.95) <= 200),
         ("export <= 5 s", results["export"] <= 5),
         ("ORM/raw <= 3x", results["ratio"] <= 3),
     ]

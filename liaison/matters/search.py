@@ -133,12 +133,34 @@ def rebuild(matters: QuerySet, batch: int = 5000) -> int:
 # Searching.
 
 
+#: Up to this many hits, PostgreSQL fetches the matters by id from the index's hits;
+#: beyond it, it walks the list in order and stops at the first page.
+FEW_HITS = 2000
+
+
+def _few_hits(grams: list[str]) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE grams @> %s::text[] "
+            "LIMIT %s) AS hits",
+            [grams, FEW_HITS + 1],
+        )
+        return cursor.fetchone()[0] <= FEW_HITS
+
+
 def _holding(grams: list[str]) -> RawSQL:
     """The ids of matters whose index holds all these bigrams."""
     if connection.vendor == "sqlite":
         expression = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
         return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
-    return RawSQL(f"SELECT matter_id FROM {TABLE} WHERE grams @> %s::text[]", [grams])
+    hits = f"SELECT matter_id FROM {TABLE} WHERE grams @> %s::text[]"
+    if _few_hits(grams):
+        # PostgreSQL cannot estimate how many matters hold a bigram (it guesses thousands)
+        # and would walk every matter in list order to meet a handful: an array of the
+        # hits tells it to fetch them by id. Many hits keep the plain subquery, which
+        # walks the list in order and stops when the page is full.
+        return RawSQL(f"SELECT unnest(ARRAY({hits}))", [grams])
+    return RawSQL(hits, [grams])
 
 
 def _word_q(word: str) -> Q:

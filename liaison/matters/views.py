@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.core.paginator import CappedPaginator
 from liaison.inbox.models import Ask
 from liaison.org.models import Department, DepartmentKind, Person, Position, PositionRole
 
@@ -47,6 +48,7 @@ from .models import (
 Action = services.Action
 
 PAGE_SIZE = 50
+LIST_COUNT_CAP = 1000
 
 RELATION_LABELS = {
     "vertical": gettext_lazy("Vertical (between levels)"),
@@ -150,7 +152,7 @@ def asks_for(matter, person, reach, *, part_missing: bool, extension_pending: bo
 
 
 def _rows(page, person, reach, with_asks: bool) -> list[Row]:
-    matters = list(page)
+    matters = selectors.matters_in_order(list(page))
     if not with_asks:
         return [Row(m) for m in matters]
     ids = [m.pk for m in matters]
@@ -208,7 +210,17 @@ def todo(request):
             selectors.visible_matters(person, reach).select_related(*selectors.LIST_RELATED),
             filters.matter_filter(),
         )
-    page = Paginator(matters, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Everything the offices see (or a common search word) is too much to count at every
+    # click; the personal lists are not.
+    # Pages of ids first: only the page's 50 matters are then read with their departments
+    # and people, not every matter of the list before the sort.
+    ids = matters.values_list("pk", flat=True)
+    paginator = (
+        CappedPaginator(ids, PAGE_SIZE, cap=LIST_COUNT_CAP)
+        if tab == "all"
+        else Paginator(ids, PAGE_SIZE)
+    )
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -684,3 +684,18 @@ def test_links_from_the_matter_page(client, hospital):
     messages = act(client, first, "unlink", {"target": second.number}, **EN)
     assert messages == [f"The link to {second.number} is removed."]
     assert 'data-testid="link"' not in page(client, detail_url, **EN)
+
+
+def test_the_all_list_stops_counting_at_the_cap(client, hospital, monkeypatch):
+    from liaison.matters import views
+
+    monkeypatch.setattr(views, "LIST_COUNT_CAP", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(5):
+        raise_matter(f"药房叫号系统故障{n}")
+    login(client, "yuanban")
+    first = page(client, reverse("matters:todo") + "?tab=all", **EN)
+    assert "1–2 of more than 4" in first
+    last = page(client, reverse("matters:todo") + "?tab=all&page=2", **EN)
+    assert "3–4 of more than 4" in last and "export the ledger" in last
+    assert "page=3" not in last
