@@ -147,9 +147,8 @@ class FilterForm(forms.Form):
         self.fields["kind"].choices = [("", _("Any kind"))] + [
             (k.code, k.name) for k in MatterKind.objects.filter(organization=organization)
         ]
-        self.fields["department"].choices = [("", _("Any department"))] + [
-            (d.code, d.name) for d in organization_departments(organization)
-        ]
+        departments = organization_departments(organization).values_list("code", "name")
+        self.fields["department"].choices = [("", _("Any department")), *departments]
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = field.label
             if isinstance(field.widget, forms.CheckboxInput):

@@ -208,7 +208,7 @@ def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
 
 def matters_in_order(ids: list[int]) -> list[Matter]:
     """The matters of a page of ids, in that order, with what a list shows of them."""
-    found = Matter.objects.select_related(*LIST_RELATED).in_bulk(ids)
+    found = Matter.objects.select_related(*LIST_RELATED).defer("description").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -198,7 +198,7 @@ def todo(request):
     tab = request.GET.get("tab") or "todo"
     if tab not in {key for key, _label in tabs}:
         tab = "todo"
-    filters = FilterForm(person.organization, request.GET)
+    filters = None  # only the all-matters tab has them
     if tab == "todo":
         matters = selectors.todo(person, reach)
     elif tab == "raised":
@@ -206,19 +206,20 @@ def todo(request):
     elif tab == "queue":
         matters = selectors.department_queue(reach.departments)
     else:
+        filters = FilterForm(person.organization, request.GET)
         matters = selectors.filter_matters(
-            selectors.visible_matters(person, reach).select_related(*selectors.LIST_RELATED),
-            filters.matter_filter(),
+            selectors.visible_matters(person, reach), filters.matter_filter()
         )
-    # Everything the offices see (or a common search word) is too much to count at every
-    # click; the personal lists are not.
     # Pages of ids first: only the page's 50 matters are then read with their departments
-    # and people, not every matter of the list before the sort.
+    # and people, not every matter of the list before the sort. The personal lists are
+    # short enough to read all their ids in one query (the count and the page at once);
+    # everything the offices see (or a common search word) is too much to count at every
+    # click, so that count stops at a cap.
     ids = matters.values_list("pk", flat=True)
     paginator = (
         CappedPaginator(ids, PAGE_SIZE, cap=LIST_COUNT_CAP)
         if tab == "all"
-        else Paginator(ids, PAGE_SIZE)
+        else Paginator(list(ids), PAGE_SIZE)
     )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()

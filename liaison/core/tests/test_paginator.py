@@ -21,8 +21,8 @@ def test_a_short_list_is_counted_exactly(twelve):
 
 def test_a_long_list_stops_counting_at_the_cap(twelve, django_assert_num_queries):
     paginator = CappedPaginator(twelve, 5, cap=10)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1):  # the count and every page come from one read
         assert (paginator.count, paginator.capped, paginator.num_pages) == (10, True, 2)
-    last = paginator.page(2)
-    assert (last.start_index(), last.end_index(), last.has_next()) == (6, 10, False)
-    assert [o.code for o in last] == ["o05", "o06", "o07", "o08", "o09"]
+        last = paginator.page(2)
+        assert (last.start_index(), last.end_index(), last.has_next()) == (6, 10, False)
+        assert [o.code for o in last] == ["o05", "o06", "o07", "o08", "o09"]
