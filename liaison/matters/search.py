@@ -8,9 +8,12 @@ bigrams, checked with LIKE. Queries of one character, and parts of matter number
 back to scanning.
 
 The index lives beside the matters: an FTS5 table on SQLite (contentless, bigrams as
-tokens) and a table with a GIN-indexed array of bigrams on PostgreSQL. It is written
-only here: when a matter is created and when its draft is edited (the only moments its
-title or description change), and rebuilt by `liaison rebuild-search-index`.
+tokens); on PostgreSQL a GIN-indexed array of bigrams in a column of the matters table
+itself (not known to the model), so that the planner can either look a rare bigram up in
+the index or walk the list in order and test each matter's own array for a common one,
+from the array's statistics. It is written only here: when a matter is created and when
+its draft is edited (the only moments its title or description change), and rebuilt by
+`liaison rebuild-search-index`.
 """
 
 import re
@@ -18,10 +21,11 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-TABLE = "matters_search"
+TABLE = "matters_search"  # SQLite
+COLUMN = "search_grams"  # PostgreSQL, on matters_matter
 
 #: Runs of letters and digits: bigrams never span punctuation or spaces.
 RUN = re.compile(r"[^\W_]+")
@@ -54,23 +58,24 @@ def indexed_text(title: str, description: str) -> list[str]:
 # Writing the index.
 
 
-def create_table(schema_editor) -> None:
+def create_index(schema_editor) -> None:
     if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE {TABLE} USING fts5(grams, content='', detail=none, "
             "tokenize='unicode61 remove_diacritics 0')"
         )
     else:
+        schema_editor.execute(f"ALTER TABLE matters_matter ADD COLUMN {COLUMN} text[]")
         schema_editor.execute(
-            f"CREATE TABLE {TABLE} (matter_id bigint PRIMARY KEY "
-            "REFERENCES matters_matter (id) ON DELETE CASCADE, "
-            "grams text[] NOT NULL)"
+            f"CREATE INDEX matters_matter_{COLUMN} ON matters_matter USING gin ({COLUMN})"
         )
-        schema_editor.execute(f"CREATE INDEX {TABLE}_grams ON {TABLE} USING gin (grams)")
 
 
-def drop_table(schema_editor) -> None:
-    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+def drop_index(schema_editor) -> None:
+    if schema_editor.connection.vendor == "sqlite":
+        schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+    else:
+        schema_editor.execute(f"ALTER TABLE matters_matter DROP COLUMN IF EXISTS {COLUMN}")
 
 
 def _sqlite_tokens(grams: Iterable[str]) -> str:
@@ -90,9 +95,8 @@ def index_many(rows: Iterable[tuple[int, str, str]]) -> None:
             )
         else:
             cursor.executemany(
-                f"INSERT INTO {TABLE} (matter_id, grams) VALUES (%s, %s) "
-                "ON CONFLICT (matter_id) DO UPDATE SET grams = EXCLUDED.grams",
-                values,
+                f"UPDATE matters_matter SET {COLUMN} = %s WHERE id = %s",
+                [(grams, pk) for pk, grams in values],
             )
 
 
@@ -110,11 +114,9 @@ def reindex(matter, *, previous: tuple[str, str] | None = None) -> None:
 
 def rebuild(matters: QuerySet, batch: int = 5000) -> int:
     """Index every matter anew; returns how many."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
-        else:
-            cursor.execute(f"DELETE FROM {TABLE}")
     count = 0
     last = 0
     while True:
@@ -133,34 +135,15 @@ def rebuild(matters: QuerySet, batch: int = 5000) -> int:
 # Searching.
 
 
-#: Up to this many hits, PostgreSQL fetches the matters by id from the index's hits;
-#: beyond it, it walks the list in order and stops at the first page.
-FEW_HITS = 2000
-
-
-def _few_hits(grams: list[str]) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE grams @> %s::text[] "
-            "LIMIT %s) AS hits",
-            [grams, FEW_HITS + 1],
-        )
-        return cursor.fetchone()[0] <= FEW_HITS
-
-
-def _holding(grams: list[str]) -> RawSQL:
-    """The ids of matters whose index holds all these bigrams."""
+def _holding(grams: list[str]) -> Q:
+    """Matters whose index holds all these bigrams."""
     if connection.vendor == "sqlite":
         expression = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
-        return RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
-    hits = f"SELECT matter_id FROM {TABLE} WHERE grams @> %s::text[]"
-    if _few_hits(grams):
-        # PostgreSQL cannot estimate how many matters hold a bigram (it guesses thousands)
-        # and would walk every matter in list order to meet a handful: an array of the
-        # hits tells it to fetch them by id. Many hits keep the plain subquery, which
-        # walks the list in order and stops when the page is full.
-        return RawSQL(f"SELECT unnest(ARRAY({hits}))", [grams])
-    return RawSQL(hits, [grams])
+        hits = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
+        return Q(pk__in=hits)
+    return Q(
+        RawSQL(f'"matters_matter"."{COLUMN}" @> %s::text[]', [grams], output_field=BooleanField())
+    )
 
 
 def _word_q(word: str) -> Q:
@@ -171,7 +154,7 @@ def _word_q(word: str) -> Q:
     grams = bigrams(word)
     if not runs or any(len(run) < 2 for run in runs):
         return text  # a single character: no bigram to look up
-    condition = Q(pk__in=_holding(grams))
+    condition = _holding(grams)
     if len(runs) == 1 and len(runs[0]) == 2 and runs[0] == _normal(word):
         return condition  # the bigram itself is the substring: nothing to check
     return condition & text

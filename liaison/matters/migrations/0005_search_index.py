@@ -7,12 +7,12 @@ from liaison.matters import search
 
 
 def create(apps, schema_editor):
-    search.create_table(schema_editor)
+    search.create_index(schema_editor)
     search.rebuild(apps.get_model("matters", "Matter").objects.all())
 
 
 def drop(apps, schema_editor):
-    search.drop_table(schema_editor)
+    search.drop_index(schema_editor)
 
 
 class Migration(migrations.Migration):
