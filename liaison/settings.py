@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "liaison.org",
     "liaison.inbox",
     "liaison.matters",
+    "liaison.worktime",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
