@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "liaison.inbox",
     "liaison.matters",
     "liaison.worktime",
+    "liaison.deadlines",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
