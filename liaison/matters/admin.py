@@ -62,7 +62,6 @@ class MatterSettingsAdmin(admin.ModelAdmin):
     list_display = [
         "organization",
         "dispatch_hours",
-        "accept_hours",
         "confirm_hours",
         "escalation_hours",
         "archive_after_days",

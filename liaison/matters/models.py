@@ -569,13 +569,13 @@ class MatterLink(models.Model):
 
 
 class MatterSettings(models.Model):
-    """Per-organization time limits of the lifecycle (working-time SLAs come later)."""
+    """Per-organization time limits of the steps without a service level (the time to
+    accept is the kind's service level, in liaison.deadlines)."""
 
     organization = models.OneToOneField(
         Organization, on_delete=models.CASCADE, related_name="matter_settings"
     )
     dispatch_hours = models.PositiveSmallIntegerField(_("hours to dispatch"), default=24)
-    accept_hours = models.PositiveSmallIntegerField(_("hours to accept"), default=24)
     confirm_hours = models.PositiveSmallIntegerField(_("hours to confirm a reply"), default=72)
     escalation_hours = models.PositiveSmallIntegerField(
         _("hours to decide an escalation"), default=48

@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.deadlines.services import step_clock
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.org.models import (
@@ -509,6 +510,12 @@ def _hours(hours: int) -> datetime.datetime:
     return _now() + datetime.timedelta(hours=hours)
 
 
+def _accept_deadline(matter: Matter, department: Department) -> datetime.datetime:
+    """When `department` must accept (or take up again) the matter: the service level of
+    its kind and urgency, counted in the department's working time."""
+    return step_clock(matter.kind, matter.urgency, "accept", department, _now()).due
+
+
 def _lock(matter: Matter) -> Matter:
     """The matter's row, locked until the transaction ends. Only the matter's own row:
     PostgreSQL refuses FOR UPDATE on the nullable side of an outer join (lead, owner,
@@ -870,7 +877,6 @@ def dispatch(
         )
     responsible = responsible or default_responsible(lead)
     from_state = matter.state
-    limits = settings_for(matter.organization)
     matter._dispatch()
     matter.lead_department = lead
     matter.relation = relation_between(matter.originator_department, lead)
@@ -884,7 +890,7 @@ def dispatch(
             matter.originator_department,
         ],
     )
-    _set_owner(matter, lead, responsible, _hours(limits.accept_hours))
+    _set_owner(matter, lead, responsible, _accept_deadline(matter, lead))
     matter.save()
     co = _set_co_organizers(matter, co_departments)
     _event(
@@ -991,12 +997,11 @@ def transfer(
     previous = matter.lead_department
     from_state = matter.state
     responsible = default_responsible(lead)
-    limits = settings_for(matter.organization)
     matter._transfer()
     matter.transfer_count += 1
     matter.lead_department = lead
     matter.relation = relation_between(matter.originator_department, lead)
-    _set_owner(matter, lead, responsible, _hours(limits.accept_hours))
+    _set_owner(matter, lead, responsible, _accept_deadline(matter, lead))
     matter.save()
     co = _set_co_organizers(
         matter,
@@ -1235,7 +1240,7 @@ def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> 
     previous_reply = matter.events.filter(type=EventType.REPLIED).select_related("actor").last()
     if previous_reply is not None and previous_reply.actor and works_in(previous_reply.actor, lead):
         responsible = previous_reply.actor
-    deadline = _hours(settings_for(matter.organization).accept_hours)
+    deadline = _accept_deadline(matter, lead)
     if matter.due_at is not None:
         deadline = max(matter.due_at, deadline)
     _set_owner(matter, lead, responsible, deadline)

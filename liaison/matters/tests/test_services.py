@@ -48,6 +48,10 @@ def close_to(value: datetime.datetime, expected: datetime.datetime) -> bool:
     return abs(value - expected) < datetime.timedelta(minutes=1)
 
 
+def local(*args) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(*args))
+
+
 def hours_from_now(hours: int) -> datetime.datetime:
     return timezone.now() + datetime.timedelta(hours=hours)
 
@@ -146,14 +150,16 @@ def test_a_matter_is_raised_only_for_a_department_one_works_in(h):
 
 def test_dispatch_gives_the_lead_ownership_its_head_responsibility_and_a_deadline(h):
     matter = raise_matter(h)
-    matter = services.dispatch(
-        matter, h.p["office"], lead=h.d["XXK"], co_departments=[h.d["MZB"], h.d["ZWK"]]
-    )
+    # Friday 16:00: a normal matter has one working day to be accepted, until Monday 16:00.
+    with time_machine.travel(local(2026, 11, 20, 16), tick=False):
+        matter = services.dispatch(
+            matter, h.p["office"], lead=h.d["XXK"], co_departments=[h.d["MZB"], h.d["ZWK"]]
+        )
+        assert matter.due == in_days(matter.kind.default_days)
     assert matter.state == State.DISPATCHED
     assert (matter.lead_department, matter.owner_department) == (h.d["XXK"], h.d["XXK"])
     assert matter.responsible_person == h.p["xxk_head"]
-    assert close_to(matter.next_deadline, hours_from_now(24))
-    assert matter.due == in_days(matter.kind.default_days)
+    assert matter.next_deadline == local(2026, 11, 23, 16)
     assert matter.dispatcher == h.p["office"]
     assert matter.dispatcher_department == h.d["YB"]
     assert {c.department.code for c in matter.co_organizers.all()} == {"MZB", "ZWK"}
