@@ -1,8 +1,12 @@
 """Notifications in the admin, read-only: they are written by the services that notify."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Notification
+from .models import Notification, WebhookChannel
+from .webhooks import Message, Outcome, deliver
 
 
 @admin.register(Notification)
@@ -32,3 +36,50 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(WebhookChannel)
+class WebhookChannelAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "department", "platform", "is_active"]
+    list_filter = ["platform", "is_active", "organization"]
+    search_fields = ["name", "department__name"]
+    list_select_related = ["organization", "department"]
+    fields = ["organization", "department", "platform", "name", "url", "secret", "is_active"]
+    actions = ["send_test_message"]
+    # Robot URLs are https; a scheme-less paste should not become http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.action(description=gettext_lazy("Send a test message"))
+    def send_test_message(self, request, queryset):
+        message = Message(
+            title=_("Liaison test message"),
+            text=_("If this appears in the group chat, the robot is set up correctly."),
+            url=request.build_absolute_uri("/"),
+        )
+        for channel in queryset:
+            result = deliver(channel, message)
+            if result.ok:
+                self.message_user(
+                    request, _("%(name)s: test message sent.") % {"name": channel}, messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(name)s: not sent (%(problem)s).")
+                    % {"name": channel, "problem": _describe(result)},
+                    messages.ERROR,
+                )
+
+
+def _describe(result) -> str:
+    """The failure in an administrator's words; the platform's own message is kept as is
+    because its code is what their documentation is searched by."""
+    if result.outcome == Outcome.TIMEOUT:
+        return _("no answer in time; try again later")
+    if result.outcome == Outcome.CONNECTION_ERROR:
+        return _("could not connect: %(detail)s") % {"detail": result.detail}
+    if result.outcome == Outcome.BAD_RESPONSE:
+        return _("the address answered, but not like a group robot; check the URL")
+    if result.code is not None:
+        return _("error %(code)s: %(detail)s") % {"code": result.code, "detail": result.detail}
+    return _("HTTP status %(status)s") % {"status": result.status}
