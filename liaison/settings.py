@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
+
+# Background work (sweeps, e-mail, group robots) through Django's Tasks API.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # E-mail: console backend unless EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")

@@ -25,6 +25,12 @@ class Ask(models.TextChoices):
     DECIDE_EXTENSION = "decide_extension", _("Decide on the extension request")
     DECIDE = "decide", _("Decide, re-dispatch or pass it on")
     MENTION = "mention", _("You were mentioned")
+    PROVIDE_INFO = "provide_info", _("Give the information asked for")
+    REMINDER = "reminder", _("Time is running out")
+    OVERDUE = "overdue", _("Time limit missed")
+    URGED = "urged", _("Urged: handle it now")
+    RECTIFY = "rectify", _("Submit a rectification reply")
+    REVIEW_RECTIFICATION = "review_rectification", _("Review the rectification reply")
     INFO = "info", _("For your information")
 
 

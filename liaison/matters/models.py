@@ -227,6 +227,15 @@ class Matter(ConcurrentTransitionMixin, models.Model):
     escalation_level = models.PositiveSmallIntegerField(
         _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.DIRECT
     )
+    # The service-level clocks, computed once when a step starts (liaison.deadlines).
+    accept_due = models.DateTimeField(_("accept by"), null=True, blank=True)
+    reply_due = models.DateTimeField(_("reply by"), null=True, blank=True)
+    # Set while the lead waits on the originator for information: the reply clock stands.
+    paused_at = models.DateTimeField(_("clock paused"), null=True, blank=True)
+    # When the sweep must next look at the matter (a reminder or a breach), and the
+    # reminder moments still to come on the running clock.
+    next_check_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminders_due = models.JSONField(default=list, blank=True)
 
     rating = models.CharField(_("rating"), max_length=20, choices=Rating.choices, blank=True)
     rating_comment = models.TextField(_("rating comment"), blank=True)
@@ -462,6 +471,15 @@ class EventType(models.TextChoices):
     ATTACHED = "attached", _("Attachment")
     LINKED = "linked", _("Linked")
     UNLINKED = "unlinked", _("Link removed")
+    INFO_REQUESTED = "info_requested", _("Information asked of the originator")
+    INFO_GIVEN = "info_given", _("Information given")
+    REMINDED = "reminded", _("Reminded")
+    BREACHED = "breached", _("Time limit missed")
+    SUPERVISED = "supervised", _("Put under supervision")
+    URGED = "urged", _("Urged")
+    RECTIFICATION_SUBMITTED = "rectification-submitted", _("Rectification reply submitted")
+    RECTIFICATION_ACCEPTED = "rectification-accepted", _("Rectification reply accepted")
+    RECTIFICATION_REJECTED = "rectification-rejected", _("Rectification reply rejected")
 
 
 class MatterEvent(AppendOnlyModel):
@@ -469,7 +487,7 @@ class MatterEvent(AppendOnlyModel):
     Append-only; it is also the source of the chain view."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
-    type = models.CharField(_("type"), max_length=20, choices=EventType.choices)
+    type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
     actor = models.ForeignKey(
         Person,
