@@ -1,12 +1,43 @@
-"""The sweep: reminders, breaches and escalations of matters that are due, then the
-other apps' periodic work. Safe to run twice at once: each due row is claimed under a
-lock and re-checked, so nothing is reminded, escalated or notified twice."""
+"""The sweep: reminders, missed time limits and the escalation ladder for the matters
+whose check time has come, then the other periodic work (deliveries, digests,
+supervision deadlines, archiving).
+
+Its cost grows with what is due, not with the table: due matters are found through the
+index on next_check_at. Two sweeps at once, or the same sweep twice, are harmless: each
+matter is claimed under a row lock and re-checked (matters.services.check_clock), and the
+other apps' sweeps claim their rows the same way."""
 
 import datetime
+from collections import Counter
 
 from django.utils import timezone
 
+from liaison.matters import services as matters
+from liaison.matters.models import Matter
+from liaison.org.models import Organization
+
+
+def due_matter_ids(now: datetime.datetime) -> list[int]:
+    return list(
+        Matter.objects.filter(next_check_at__lte=now)
+        .order_by("next_check_at")
+        .values_list("pk", flat=True)
+    )
+
+
+def sweep_matters(now: datetime.datetime) -> Counter:
+    counts = Counter()
+    for pk in due_matter_ids(now):
+        outcome = matters.check_clock(pk, now)
+        if outcome:
+            counts[outcome] += 1
+    return counts
+
 
 def run_sweep(now: datetime.datetime | None = None) -> dict:
+    """One full sweep as of `now`; returns how many of each thing it did."""
     now = now or timezone.now()
-    return {}
+    counts = sweep_matters(now)
+    for organization in Organization.objects.all():
+        counts["archived"] += matters.archive_closed_matters(organization, now)
+    return {key: value for key, value in counts.items() if value}

@@ -192,10 +192,24 @@ class MatterDetailSerializer(MatterListSerializer):
     counts = serializers.SerializerMethodField()
     links = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    level = serializers.IntegerField(
+        source="escalation_level",
+        read_only=True,
+        help_text="current rung of the escalation ladder (0 direct … 4 leading group)",
+    )
+    supervised = serializers.SerializerMethodField()
+    paused = serializers.SerializerMethodField(
+        help_text="the reply clock stands while the lead waits on the originator"
+    )
 
     class Meta(MatterListSerializer.Meta):
         fields = [
             *MatterListSerializer.Meta.fields,
+            "accept_due",
+            "reply_due",
+            "level",
+            "supervised",
+            "paused",
             "description",
             "relation",
             "originator",
@@ -230,6 +244,13 @@ class MatterDetailSerializer(MatterListSerializer):
         return self.context.get("links", [])
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTION_NAMES)))
+    def get_supervised(self, matter) -> bool:
+        supervisions = getattr(matter, "supervisions", None)
+        return supervisions is not None and supervisions.filter(is_active=True).exists()
+
+    def get_paused(self, matter) -> bool:
+        return matter.paused_at is not None
+
     def get_allowed_actions(self, matter: Matter) -> list[str]:
         """What the requesting user may do now: the names of the action endpoints."""
         return self.context.get("allowed_actions", [])
@@ -243,6 +264,12 @@ class EventSerializer(serializers.ModelSerializer):
     owner = _code_field("owner_department", allow_null=True)
     internal = serializers.BooleanField(source="is_internal", read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    level = serializers.SerializerMethodField(
+        help_text="escalated: the rung reached (1 department heads … 4 leading group)"
+    )
+    facts = serializers.JSONField(
+        source="data", read_only=True, help_text="what the event recorded (codes, dates)"
+    )
 
     class Meta:
         model = MatterEvent
@@ -261,8 +288,13 @@ class EventSerializer(serializers.ModelSerializer):
             "text",
             "internal",
             "attachments",
+            "level",
+            "facts",
         ]
         read_only_fields = fields
+
+    def get_level(self, event) -> int | None:
+        return event.data.get("level")
 
 
 # Input: codes and usernames of the person's organization.

@@ -15,17 +15,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.deadlines.services import step_clock
+from liaison.deadlines.models import BreachAction
+from liaison.deadlines.services import service_level, step_clock
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.org.models import (
@@ -40,6 +42,8 @@ from liaison.org.models import (
     PositionRole,
 )
 from liaison.org.services import relation_between
+from liaison.worktime.domain import Amount, Unit, add_working_time, working_minutes_between
+from liaison.worktime.services import snapshot_for
 
 from . import search
 from .models import (
@@ -107,6 +111,8 @@ class Action:
     COMMENT = "comment"
     EDIT = "edit"
     LINK = "link"
+    ASK_ORIGINATOR = "ask-originator"
+    GIVE_INFORMATION = "give-information"
 
     LABELS = {
         SUBMIT: gettext_lazy("Submit"),
@@ -126,6 +132,8 @@ class Action:
         COMMENT: gettext_lazy("Comment"),
         EDIT: gettext_lazy("Edit draft"),
         LINK: gettext_lazy("Link"),
+        ASK_ORIGINATOR: gettext_lazy("Ask the originator"),
+        GIVE_INFORMATION: gettext_lazy("Give the information"),
     }
 
 
@@ -148,6 +156,8 @@ ACTION_STATES = {
     Action.COMMENT: set(State.values) - {State.ARCHIVED},
     Action.EDIT: {State.DRAFT},
     Action.LINK: set(State.values) - {State.ARCHIVED},
+    Action.ASK_ORIGINATOR: {State.ACCEPTED},
+    Action.GIVE_INFORMATION: {State.ACCEPTED},
 }
 
 HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
@@ -421,6 +431,12 @@ def _may(person: Person, matter: Matter, action: str) -> bool:
         )
     if action == Action.CONFIRM:
         return is_originator or handles(person, matter.originator_department)
+    if action == Action.ASK_ORIGINATOR:
+        return matter.paused_at is None and _is_lead_handler(person, matter)
+    if action == Action.GIVE_INFORMATION:
+        return matter.paused_at is not None and (
+            is_originator or handles(person, matter.originator_department)
+        )
     if action == Action.REOPEN:
         return is_originator or in_coordinating_office(person)
     if action == Action.ESCALATE:
@@ -510,10 +526,29 @@ def _hours(hours: int) -> datetime.datetime:
     return _now() + datetime.timedelta(hours=hours)
 
 
-def _accept_deadline(matter: Matter, department: Department) -> datetime.datetime:
-    """When `department` must accept (or take up again) the matter: the service level of
-    its kind and urgency, counted in the department's working time."""
-    return step_clock(matter.kind, matter.urgency, "accept", department, _now()).due
+def _accept_clock(
+    matter: Matter, department: Department, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, tuple[datetime.datetime, ...]]:
+    """When `department` must accept (or take up again) the matter, and when it is
+    reminded: the service level of its kind and urgency, in the department's working
+    time. Recorded as the matter's accept_due."""
+    clock = step_clock(matter.kind, matter.urgency, "accept", department, now or _now())
+    matter.accept_due = clock.due
+    matter.reply_due = None
+    return clock.due, clock.reminders
+
+
+def _reply_clock(
+    matter: Matter, now: datetime.datetime | None = None
+) -> tuple[datetime.datetime, tuple[datetime.datetime, ...]]:
+    """When the lead must reply: the service level's time to reply from now, in the lead's
+    working time, but no later than the due date the originator was promised."""
+    clock = step_clock(matter.kind, matter.urgency, "reply", matter.lead_department, now or _now())
+    due = clock.due
+    if matter.due_at is not None and matter.due_at < due:
+        due = matter.due_at
+    matter.reply_due = due
+    return due, tuple(r for r in clock.reminders if r < due)
 
 
 def _lock(matter: Matter) -> Matter:
@@ -547,11 +582,13 @@ def _event(
     reason: str = "",
     text: str = "",
     internal: bool = False,
+    at: datetime.datetime | None = None,
     **data,
 ) -> MatterEvent:
     return MatterEvent.objects.create(
         matter=matter,
         type=type_,
+        at=at or _now(),
         actor=actor,
         actor_department=department,
         from_state=from_state,
@@ -598,7 +635,15 @@ def _url(matter: Matter) -> str:
     return reverse("matters:detail", args=[matter.pk])
 
 
-def _tell(matter: Matter, people, ask: str, actor: Person | None, detail: str = "") -> None:
+def _tell(
+    matter: Matter,
+    people,
+    ask: str,
+    actor: Person | None,
+    detail: str = "",
+    *,
+    urgent: bool = False,
+) -> None:
     notify(
         people,
         ask=ask,
@@ -607,6 +652,7 @@ def _tell(matter: Matter, people, ask: str, actor: Person | None, detail: str = 
         url=_url(matter),
         subject=matter,
         exclude=actor,
+        urgent=urgent or matter.urgency == Urgency.EMERGENCY,
     )
 
 
@@ -617,16 +663,42 @@ def _require_text(value: str, message: str) -> str:
     return value
 
 
-def _set_owner(matter: Matter, department: Department, person: Person, deadline) -> None:
+def _set_owner(
+    matter: Matter,
+    department: Department,
+    person: Person,
+    deadline: datetime.datetime,
+    reminders: Iterable[datetime.datetime] = (),
+    now: datetime.datetime | None = None,
+) -> None:
     matter.owner_department = department
     matter.responsible_person = person
+    arm_clock(matter, deadline, reminders, now)
+
+
+def arm_clock(
+    matter: Matter,
+    deadline: datetime.datetime,
+    reminders: Iterable[datetime.datetime] = (),
+    now: datetime.datetime | None = None,
+) -> None:
+    """Set the holder's deadline and the reminders still to come; the sweep looks at the
+    matter again at the first of them (the clock runs again if it was paused)."""
+    now = now or _now()
+    upcoming = sorted(r for r in set(reminders) if now < r < deadline)
     matter.next_deadline = deadline
+    matter.reminders_due = [r.isoformat() for r in upcoming]
+    matter.next_check_at = upcoming[0] if upcoming else deadline
+    matter.paused_at = None
 
 
 def _clear_owner(matter: Matter) -> None:
     matter.owner_department = None
     matter.responsible_person = None
     matter.next_deadline = None
+    matter.next_check_at = None
+    matter.reminders_due = []
+    matter.paused_at = None
 
 
 def _check_department(matter: Matter, department: Department, label: str) -> None:
@@ -890,7 +962,7 @@ def dispatch(
             matter.originator_department,
         ],
     )
-    _set_owner(matter, lead, responsible, _accept_deadline(matter, lead))
+    _set_owner(matter, lead, responsible, *_accept_clock(matter, lead))
     matter.save()
     co = _set_co_organizers(matter, co_departments)
     _event(
@@ -924,7 +996,10 @@ def accept(matter: Matter, person: Person, *, responsible: Person | None = None)
         )
     matter._accept()
     _set_owner(
-        matter, matter.lead_department, responsible or matter.responsible_person, matter.due_at
+        matter,
+        matter.lead_department,
+        responsible or matter.responsible_person,
+        *_reply_clock(matter),
     )
     matter.save()
     _event(
@@ -1001,7 +1076,7 @@ def transfer(
     matter.transfer_count += 1
     matter.lead_department = lead
     matter.relation = relation_between(matter.originator_department, lead)
-    _set_owner(matter, lead, responsible, _accept_deadline(matter, lead))
+    _set_owner(matter, lead, responsible, *_accept_clock(matter, lead))
     matter.save()
     co = _set_co_organizers(
         matter,
@@ -1144,9 +1219,11 @@ def decide_extension(
     request.decision_reason = reason
     request.save(update_fields=["state", "decided_by", "decided_at", "decision_reason"])
     if approve:
+        # The approved date replaces the reply clock: the time granted is the lead's.
         matter.due = request.proposed_due
         if matter.state == State.ACCEPTED:
-            matter.next_deadline = matter.due_at
+            matter.reply_due = matter.due_at
+            arm_clock(matter, matter.due_at)
     matter.save()
     _event(
         matter,
@@ -1167,6 +1244,63 @@ def decide_extension(
         else _("Extension denied: %(reason)s") % {"reason": reason},
     )
     return request
+
+
+@transaction.atomic
+def ask_originator(matter: Matter, person: Person, *, question: str) -> Matter:
+    """The lead needs something from the originator to go on: the reply clock stands
+    until the originator answers."""
+    matter = _lock(matter)
+    _require(person, matter, Action.ASK_ORIGINATOR)
+    question = _require_text(question, _("Write what you need from the originator."))
+    matter.paused_at = _now()
+    matter.next_check_at = None
+    matter.save()
+    _event(
+        matter,
+        EventType.INFO_REQUESTED,
+        person,
+        department=matter.lead_department,
+        text=question,
+        due=matter.next_deadline,
+    )
+    _tell(matter, [matter.originator], Ask.PROVIDE_INFO, person, question[:200])
+    return matter
+
+
+@transaction.atomic
+def give_information(
+    matter: Matter, person: Person, *, text: str, attachments: Iterable = ()
+) -> Matter:
+    """The originator answers; the reply clock runs again with the working time it had
+    left when it stopped."""
+    matter = _lock(matter)
+    _require(person, matter, Action.GIVE_INFORMATION)
+    text = _require_text(text, _("Write the information asked for."))
+    attachments = _check_uploads(attachments)
+    now = _now()
+    snapshot = snapshot_for(matter.organization, matter.lead_department)
+    paused_minutes = working_minutes_between(snapshot, matter.paused_at, now)
+    if matter.next_deadline > matter.paused_at:
+        left = working_minutes_between(snapshot, matter.paused_at, matter.next_deadline)
+        deadline = add_working_time(snapshot, now, Amount(max(left, 1), Unit.WORKING_MINUTES))
+    else:
+        deadline = matter.next_deadline  # it was already overdue when the lead asked
+    matter.reply_due = deadline
+    arm_clock(matter, deadline, now=now)
+    matter.save()
+    event = _event(
+        matter,
+        EventType.INFO_GIVEN,
+        person,
+        department=matter.originator_department,
+        text=text,
+        paused_working_minutes=paused_minutes,
+        due=deadline,
+    )
+    _attach_all(matter, person, event, attachments)
+    _tell(matter, [matter.responsible_person], Ask.REPLY, person, text[:200])
+    return matter
 
 
 @transaction.atomic
@@ -1240,10 +1374,11 @@ def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> 
     previous_reply = matter.events.filter(type=EventType.REPLIED).select_related("actor").last()
     if previous_reply is not None and previous_reply.actor and works_in(previous_reply.actor, lead):
         responsible = previous_reply.actor
-    deadline = _accept_deadline(matter, lead)
-    if matter.due_at is not None:
-        deadline = max(matter.due_at, deadline)
-    _set_owner(matter, lead, responsible, deadline)
+    deadline, reminders = _accept_clock(matter, lead)
+    if matter.due_at is not None and matter.due_at > deadline:
+        deadline, reminders = matter.due_at, ()
+    matter.reply_due = deadline
+    _set_owner(matter, lead, responsible, deadline, reminders)
     matter.save()
     _event(
         matter,
@@ -1293,7 +1428,9 @@ def _reopen_for_dispatch(matter: Matter, person: Person, reason: str) -> Matter:
     return matter
 
 
-def _escalation_target(matter: Matter, person: Person, level: int) -> tuple[Department, Person]:
+def _escalation_target(
+    matter: Matter, person: Person | None, level: int
+) -> tuple[Department, Person]:
     organization = matter.organization
     if level == EscalationLevel.DEPARTMENT_HEADS:
         department = _department_of(person, [matter.lead_department, matter.originator_department])
@@ -1340,30 +1477,194 @@ def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
     reason = _require_text(reason, _("Say why coordination is difficult."))
     level = matter.escalation_level + 1
     department, responsible = _escalation_target(matter, person, level)
-    if department is None:
-        raise InvalidInput(_("There is nobody to escalate to."))
+    _climb(matter, person, level, department, responsible, reason)
+    return matter
+
+
+def _rung_deadline(matter: Matter, department: Department, now: datetime.datetime):
+    """How long a rung of the ladder has to decide: the organization's escalation hours,
+    or the kind's time to accept when that is shorter (an emergency cannot wait two days)."""
+    hours = now + datetime.timedelta(hours=settings_for(matter.organization).escalation_hours)
+    return min(hours, step_clock(matter.kind, matter.urgency, "accept", department, now).due)
+
+
+def _climb(
+    matter: Matter,
+    person: Person | None,
+    level: int,
+    department: Department,
+    responsible: Person,
+    reason: str,
+    now: datetime.datetime | None = None,
+    **data,
+) -> None:
+    """One or more steps up the ladder to `level` (the sweep's steps have no person)."""
+    now = now or _now()
     from_state = matter.state
     matter._escalate()
     matter.escalation_level = level
-    _set_owner(
-        matter, department, responsible, _hours(settings_for(matter.organization).escalation_hours)
-    )
+    _set_owner(matter, department, responsible, _rung_deadline(matter, department, now), now=now)
     matter.save()
     _event(
         matter,
         EventType.ESCALATED,
         person,
-        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        department=(
+            _department_of(person, [matter.lead_department, matter.originator_department])
+            if person is not None
+            else None
+        ),
         from_state=from_state,
         reason=reason,
+        at=now,
         level=level,
+        **data,
         **_lapse_extension(matter),
     )
     deciders = [responsible]
     if level != EscalationLevel.LEADER_IN_CHARGE:
         deciders += handlers_of(department)
-    _tell(matter, deciders, Ask.DECIDE, person, reason)
-    return matter
+    _tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
+
+
+# The clocks: what the sweep does to a matter whose reminder or deadline has come.
+
+STEP_OF_STATE = {
+    State.SUBMITTED: "dispatch",
+    State.DISPATCHED: "accept",
+    State.ACCEPTED: "reply",
+    State.REPLIED: "confirm",
+    State.ESCALATED: "decide",
+}
+
+
+@transaction.atomic
+def check_clock(pk: int, now: datetime.datetime | None = None) -> str | None:
+    """Remind, or record a missed time limit and climb the ladder, for one matter whose
+    check time has come. Returns what was done ("reminded", "escalated", "breached"), or
+    None when there was nothing to do: another sweep holds the row or has done it, or the
+    matter moved on. The row lock and the re-check make two sweeps at once harmless."""
+    now = now or _now()
+    matter = (
+        Matter.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("organization", "kind", "lead_department", "owner_department")
+        .filter(pk=pk, next_check_at__lte=now)
+        .first()
+    )
+    if matter is None:
+        return None
+    if not matter.is_open or matter.paused_at is not None:
+        matter.next_check_at = None
+        matter.save(update_fields=["next_check_at"])
+        return None
+    with translation.override(settings.LANGUAGE_CODE):
+        if now < matter.next_deadline:
+            return _remind(matter, now)
+        return _breach(matter, now)
+
+
+def _remind(matter: Matter, now: datetime.datetime) -> str | None:
+    reminders = [datetime.datetime.fromisoformat(r) for r in matter.reminders_due]
+    passed = [r for r in reminders if r <= now]
+    upcoming = [r for r in reminders if r > now]
+    matter.reminders_due = [r.isoformat() for r in upcoming]
+    matter.next_check_at = min([*upcoming, matter.next_deadline])
+    matter.save(update_fields=["reminders_due", "next_check_at"])
+    if not passed:
+        return None
+    step = STEP_OF_STATE[matter.state]
+    _event(matter, EventType.REMINDED, None, at=now, step=step, due=matter.next_deadline)
+    _tell(
+        matter,
+        [matter.responsible_person],
+        Ask.REMINDER,
+        None,
+        _("Due %(time)s.") % {"time": _when(matter.next_deadline)},
+        urgent=matter.urgency == Urgency.EMERGENCY,
+    )
+    return "reminded"
+
+
+BREACH_REASONS = {
+    "accept": gettext_lazy("Not accepted in time."),
+    "reply": gettext_lazy("No reply in time."),
+    "decide": gettext_lazy("No decision in time at this level."),
+}
+
+
+def _breach(matter: Matter, now: datetime.datetime) -> str:
+    step = STEP_OF_STATE[matter.state]
+    due = matter.next_deadline
+    matter.reminders_due = []
+    matter.next_check_at = None
+    matter.save(update_fields=["reminders_due", "next_check_at"])
+    _event(
+        matter, EventType.BREACHED, None, at=now, step=step, due=due, holder=matter.owner_department
+    )
+    escalates = (
+        step in BREACH_REASONS
+        and service_level(matter.kind, matter.urgency).on_breach == BreachAction.ESCALATE
+    )
+    if escalates and _climb_on_breach(matter, step, now):
+        return "escalated"
+    holder = matter.owner_department
+    _tell(
+        matter,
+        [matter.responsible_person, *_heads_of(holder)],
+        Ask.OVERDUE,
+        None,
+        _("The time limit (%(time)s) was missed.") % {"time": _when(due)},
+        urgent=True,
+    )
+    return "breached"
+
+
+def _heads_of(department: Department | None) -> list[Person]:
+    if department is None:
+        return []
+    return [
+        p.person
+        for p in Position.objects.current()
+        .filter(department=department, role=PositionRole.HEAD, person__is_active=True)
+        .select_related("person")
+    ]
+
+
+def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime) -> bool:
+    """The escalation ladder on its own: not accepted → the lead department's head;
+    not accepted by the head either, or no reply → the coordinating office; no decision
+    at a rung → the next rung, up to the leading group. False at the top, or when the
+    organization lacks the next rung (then the holder and their head are told)."""
+    reason = str(BREACH_REASONS[step])
+    if step == "accept" and matter.escalation_level < EscalationLevel.DEPARTMENT_HEADS:
+        heads = _heads_of(matter.lead_department)
+        head = heads[0] if heads else default_responsible(matter.lead_department)
+        matter.escalation_level = EscalationLevel.DEPARTMENT_HEADS
+        matter.responsible_person = head
+        arm_clock(matter, *_accept_clock(matter, matter.lead_department, now), now)
+        matter.save()
+        _event(
+            matter,
+            EventType.ESCALATED,
+            None,
+            at=now,
+            reason=reason,
+            level=EscalationLevel.DEPARTMENT_HEADS,
+            automatic=True,
+            responsible=head,
+        )
+        _tell(matter, [head], Ask.ACCEPT, None, reason, urgent=True)
+        return True
+    level = max(matter.escalation_level + 1, EscalationLevel.COORDINATING_OFFICE)
+    while level <= EscalationLevel.LEADING_GROUP:
+        try:
+            department, responsible = _escalation_target(matter, None, level)
+        except InvalidInput:
+            level += 1  # e.g. no leader in charge is set: the next rung decides
+            continue
+        _climb(matter, None, level, department, responsible, reason, now, automatic=True)
+        return True
+    return False
 
 
 @transaction.atomic

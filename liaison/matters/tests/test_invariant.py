@@ -87,6 +87,8 @@ CALLS = {
     Action.COMMENT: services.comment,
     Action.EDIT: lambda m, p, **kw: services.edit_draft(m, p, kw["data"]),
     Action.LINK: services.link,
+    Action.ASK_ORIGINATOR: services.ask_originator,
+    Action.GIVE_INFORMATION: services.give_information,
 }
 
 
@@ -150,8 +152,10 @@ def draw_inputs(
                 [{"rating": "bogus", "comment": ""}, {"rating": "unsatisfied", "comment": ""}]
             )
         )
-    if action in (Action.CONTRIBUTE, Action.REPLY):
+    if action in (Action.CONTRIBUTE, Action.REPLY, Action.GIVE_INFORMATION):
         return {"text": text}
+    if action == Action.ASK_ORIGINATOR:
+        return {"question": text}
     if action == Action.COMMENT:
         internal = data.draw(st.booleans(), label="internal")
         if valid:
