@@ -501,6 +501,39 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         )
 
     @_action_schema(
+        "Ask the originator for information; the reply clock stands until they answer",
+        TextSerializer,
+    )
+    @action(detail=True, methods=["post"], url_path="ask-originator")
+    def ask_originator(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            TextSerializer,
+            lambda m, d: services.ask_originator(m, self.person, question=d["text"]),
+        )
+
+    @_action_schema(
+        "Give the information the lead asked for; the reply clock runs again",
+        {"application/json": TextSerializer, "multipart/form-data": TextWithFilesSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="give-information",
+        parser_classes=[JSONParser, MultiPartParser],
+    )
+    def give_information(self, request, pk=None):
+        return self._act(
+            request,
+            pk,
+            TextWithFilesSerializer,
+            lambda m, d: services.give_information(
+                m, self.person, text=d["text"], attachments=self._files(request)
+            ),
+        )
+
+    @_action_schema(
         "Confirm the reply with a rating (unsatisfied reopens it to the lead)",
         ConfirmSerializer,
     )

@@ -48,6 +48,15 @@ TONES = {
     EventType.ESCALATED: "red",
     EventType.CLOSED: "secondary",
     EventType.WITHDRAWN: "secondary",
+    EventType.INFO_REQUESTED: "azure",
+    EventType.INFO_GIVEN: "azure",
+    EventType.REMINDED: "yellow",
+    EventType.BREACHED: "red",
+    EventType.SUPERVISED: "purple",
+    EventType.URGED: "orange",
+    EventType.RECTIFICATION_SUBMITTED: "purple",
+    EventType.RECTIFICATION_ACCEPTED: "green",
+    EventType.RECTIFICATION_REJECTED: "red",
 }
 
 

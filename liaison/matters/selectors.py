@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position, PositionRole
 
@@ -283,3 +284,43 @@ def filter_matters(matters: QuerySet[Matter], f: MatterFilter) -> QuerySet[Matte
 def search(matters: QuerySet[Matter], query: str) -> QuerySet[Matter]:
     """Chinese substrings in the number, title or description; each word must match."""
     return search_index.search(matters, query)
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """One clock of a matter as the matter page shows it."""
+
+    step: str
+    label: str
+    due: datetime.datetime | None
+    status: str  # running, paused, stopped
+
+
+def clocks(matter: Matter) -> list[ClockView]:
+    """The matter's clocks (accept, reply, the rung's decision, rectification): when
+    each is due and whether it is running now."""
+    shown = []
+    if matter.accept_due is not None:
+        running = matter.state == State.DISPATCHED
+        shown.append(
+            ClockView(
+                "accept", _("Accept by"), matter.accept_due, "running" if running else "stopped"
+            )
+        )
+    if matter.reply_due is not None:
+        if matter.state == State.ACCEPTED:
+            status = "paused" if matter.paused_at is not None else "running"
+        else:
+            status = "stopped"
+        shown.append(ClockView("reply", _("Reply by"), matter.reply_due, status))
+    if matter.state == State.ESCALATED:
+        shown.append(ClockView("decide", _("Decide by"), matter.next_deadline, "running"))
+    supervision = (
+        matter.supervisions.filter(is_active=True).order_by("-pk").first()
+        if hasattr(matter, "supervisions")
+        else None
+    )
+    if supervision is not None and supervision.deadline is not None:
+        end = datetime.datetime.combine(supervision.deadline, datetime.time(23, 59, 59))
+        shown.append(ClockView("rectify", _("Rectify by"), timezone.make_aware(end), "running"))
+    return shown

@@ -366,6 +366,12 @@ def _event_facts(event, departments: dict, people: dict) -> list[tuple[str, str]
         facts.append((_("Decision"), _("Approved") if data["approved"] else _("Denied")))
     if data.get("rating") in Rating.values:
         facts.append((_("Rating"), Rating(data["rating"]).label))
+    if data.get("step") in CLOCK_STEPS:
+        facts.append((_("Time limit"), CLOCK_STEPS[data["step"]]))
+    if data.get("due") and event.type in (EventType.REMINDED, EventType.BREACHED):
+        facts.append((_("Due"), _moment_text(data["due"])))
+    if data.get("due") and event.type == EventType.INFO_GIVEN:
+        facts.append((_("Reply by"), _moment_text(data["due"])))
     if data.get("level") in EscalationLevel.values:
         facts.append((_("Escalated to"), EscalationLevel(data["level"]).label))
     if data.get("extension_lapsed"):
@@ -398,6 +404,23 @@ DRAFT_FIELD_LABELS = {
     "due": gettext_lazy("Due date"),
     "categories": gettext_lazy("Categories"),
 }
+
+
+CLOCK_STEPS = {
+    "dispatch": gettext_lazy("Dispatch"),
+    "accept": gettext_lazy("Accept"),
+    "reply": gettext_lazy("Reply"),
+    "confirm": gettext_lazy("Confirm"),
+    "decide": gettext_lazy("Decision at this level"),
+}
+
+
+def _moment_text(value: str) -> str:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
 def _date_text(value: str) -> str:
@@ -470,6 +493,12 @@ def detail(request, pk):
         "categories": list(matter.categories.all()),
         "relation_label": RELATION_LABELS.get(matter.relation, ""),
         "ratings": Rating.choices,
+        "clocks": selectors.clocks(matter),
+        "pending_question": next(
+            (e for e in reversed(events) if e.type == EventType.INFO_REQUESTED), None
+        )
+        if matter.paused_at
+        else None,
         "today": timezone.localdate(),
         "max_mb": _max_mb(),
     }
@@ -631,6 +660,18 @@ def _reply(request, matter, person):
     return _("Reply sent; the originator is asked to confirm.")
 
 
+def _ask_originator(request, matter, person):
+    services.ask_originator(matter, person, question=_text(request, "text"))
+    return _("Asked; the reply clock stands until the originator answers.")
+
+
+def _give_information(request, matter, person):
+    services.give_information(
+        matter, person, text=_text(request, "text"), attachments=_files(request)
+    )
+    return _("Information given; the lead department's clock runs again.")
+
+
 def _confirm(request, matter, person):
     matter = services.confirm(
         matter, person, rating=request.POST.get("rating", ""), comment=_text(request, "comment")
@@ -701,6 +742,8 @@ HANDLERS = {
     Action.DECIDE_EXTENSION: _decide_extension,
     Action.REPLY: _reply,
     Action.CONFIRM: _confirm,
+    Action.ASK_ORIGINATOR: _ask_originator,
+    Action.GIVE_INFORMATION: _give_information,
     Action.REOPEN: _reopen,
     Action.ESCALATE: _escalate,
     Action.WITHDRAW: _withdraw,
