@@ -16,6 +16,9 @@ from liaison.matters import services as matters
 from liaison.matters.models import Matter
 from liaison.org.models import Organization
 
+#: Matters handled in one transaction: their writes go in a few bulk statements.
+BATCH_SIZE = 500
+
 
 def due_matter_ids(now: datetime.datetime) -> list[int]:
     return list(
@@ -25,12 +28,11 @@ def due_matter_ids(now: datetime.datetime) -> list[int]:
     )
 
 
-def sweep_matters(now: datetime.datetime) -> Counter:
+def sweep_matters(now: datetime.datetime, batch_size: int = BATCH_SIZE) -> Counter:
     counts = Counter()
-    for pk in due_matter_ids(now):
-        outcome = matters.check_clock(pk, now)
-        if outcome:
-            counts[outcome] += 1
+    due = due_matter_ids(now)
+    for start in range(0, len(due), batch_size):
+        counts += matters.check_clocks(due[start : start + batch_size], now)
     return counts
 
 

@@ -12,11 +12,12 @@ Each action has the same shape:
 
 import datetime
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -26,10 +27,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison.deadlines.models import BreachAction
+from liaison.deadlines.models import BreachAction, ServiceLevel
+from liaison.deadlines.services import clock as level_clock
 from liaison.deadlines.services import service_level, step_clock
 from liaison.inbox.models import Ask
-from liaison.inbox.services import notify
+from liaison.inbox.services import notify, notify_many
 from liaison.org.models import (
     CoordinationGroup,
     Department,
@@ -43,7 +45,7 @@ from liaison.org.models import (
 )
 from liaison.org.services import relation_between
 from liaison.worktime.domain import Amount, Unit, add_working_time, working_minutes_between
-from liaison.worktime.services import snapshot_for
+from liaison.worktime.services import Snapshots, snapshot_for
 
 from . import search
 from .models import (
@@ -585,7 +587,36 @@ def _event(
     at: datetime.datetime | None = None,
     **data,
 ) -> MatterEvent:
-    return MatterEvent.objects.create(
+    event = _event_row(
+        matter,
+        type_,
+        actor,
+        department=department,
+        from_state=from_state,
+        reason=reason,
+        text=text,
+        internal=internal,
+        at=at,
+        **data,
+    )
+    event.save()
+    return event
+
+
+def _event_row(
+    matter: Matter,
+    type_: str,
+    actor: Person | None,
+    *,
+    department: Department | None = None,
+    from_state: str = "",
+    reason: str = "",
+    text: str = "",
+    internal: bool = False,
+    at: datetime.datetime | None = None,
+    **data,
+) -> MatterEvent:
+    return MatterEvent(
         matter=matter,
         type=type_,
         at=at or _now(),
@@ -635,6 +666,28 @@ def _url(matter: Matter) -> str:
     return reverse("matters:detail", args=[matter.pk])
 
 
+def _notice(
+    matter: Matter,
+    people,
+    ask: str,
+    actor: Person | None,
+    detail: str = "",
+    *,
+    urgent: bool = False,
+) -> dict:
+    """What notify() is given about a matter."""
+    return {
+        "recipients": people,
+        "ask": ask,
+        "title": f"{matter.number} {matter.title}",
+        "detail": str(detail),  # a lazy label (the rating) must not reach the e-mail lazily
+        "url": _url(matter),
+        "subject": matter,
+        "exclude": actor,
+        "urgent": urgent or matter.urgency == Urgency.EMERGENCY,
+    }
+
+
 def _tell(
     matter: Matter,
     people,
@@ -644,16 +697,7 @@ def _tell(
     *,
     urgent: bool = False,
 ) -> None:
-    notify(
-        people,
-        ask=ask,
-        title=f"{matter.number} {matter.title}",
-        detail=str(detail),  # a lazy label (the rating) must not reach the e-mail lazily
-        url=_url(matter),
-        subject=matter,
-        exclude=actor,
-        urgent=urgent or matter.urgency == Urgency.EMERGENCY,
-    )
+    notify(**_notice(matter, people, ask, actor, detail, urgent=urgent))
 
 
 def _require_text(value: str, message: str) -> str:
@@ -1429,7 +1473,11 @@ def _reopen_for_dispatch(matter: Matter, person: Person, reason: str) -> Matter:
 
 
 def _escalation_target(
-    matter: Matter, person: Person | None, level: int
+    matter: Matter,
+    person: Person | None,
+    level: int,
+    leader_of=leader_in_charge,
+    department_of=_department_of,
 ) -> tuple[Department, Person]:
     organization = matter.organization
     if level == EscalationLevel.DEPARTMENT_HEADS:
@@ -1442,9 +1490,9 @@ def _escalation_target(
         return office, default_responsible(office)
     if level == EscalationLevel.LEADER_IN_CHARGE:
         for department in (matter.lead_department, matter.originator_department):
-            leader = leader_in_charge(department) if department is not None else None
-            if leader is not None and leader.is_active and _department_of(leader) is not None:
-                return _department_of(leader), leader
+            leader = leader_of(department) if department is not None else None
+            if leader is not None and leader.is_active and department_of(leader) is not None:
+                return department_of(leader), leader
         raise InvalidInput(_("No leader in charge is set for these departments."))
     group = leading_group(organization)
     if group is None or group.office_department is None:
@@ -1481,11 +1529,208 @@ def escalate(matter: Matter, person: Person, *, reason: str) -> Matter:
     return matter
 
 
-def _rung_deadline(matter: Matter, department: Department, now: datetime.datetime):
+class Effects:
+    """Where an action's writes and look-ups go. A person's action writes at once; the
+    sweep's SweepBatch collects a batch's writes into a few bulk statements and remembers
+    look-ups across the batch. The rules (_climb, the clock checks) are the same for both."""
+
+    def save(self, matter: Matter) -> None:
+        matter.save()
+
+    def event(self, matter: Matter, type_: str, actor: Person | None, **kwargs) -> None:
+        _event(matter, type_, actor, **kwargs)
+
+    def tell(self, matter, people, ask, actor, detail="", *, urgent=False) -> None:
+        _tell(matter, people, ask, actor, detail, urgent=urgent)
+
+    def level(self, matter: Matter) -> ServiceLevel:
+        return service_level(matter.kind, matter.urgency)
+
+    def clock(self, matter: Matter, step: str, department: Department, start):
+        return step_clock(matter.kind, matter.urgency, step, department, start)
+
+    def escalation_hours(self, organization: Organization) -> int:
+        return settings_for(organization).escalation_hours
+
+    def heads(self, department: Department | None) -> list[Person]:
+        return _heads_of(department)
+
+    def handlers(self, department: Department) -> list[Person]:
+        return handlers_of(department)
+
+    def target(self, matter: Matter, level: int) -> tuple[Department, Person]:
+        return _escalation_target(matter, None, level)
+
+    def lapse_extension(self, matter: Matter) -> dict:
+        return _lapse_extension(matter)
+
+
+IMMEDIATE = Effects()
+
+
+class SweepBatch(Effects):
+    """A batch of due matters handled in one transaction by the sweep."""
+
+    MATTER_FIELDS = [
+        "state",
+        "escalation_level",
+        "owner_department",
+        "responsible_person",
+        "next_deadline",
+        "next_check_at",
+        "reminders_due",
+        "accept_due",
+        "reply_due",
+        "updated_at",
+    ]
+
+    def __init__(self, now: datetime.datetime, matters: list[Matter]):
+        self.now = now
+        self.saved: dict[int, Matter] = {}
+        self.events: list[MatterEvent] = []
+        self.notices: list[dict] = []
+        self.lapsed: list[int] = []
+        self.cache: dict = {}
+        self.pending = {
+            x.matter_id: x
+            for x in ExtensionRequest.objects.filter(
+                matter__in=matters, state=ExtensionState.PENDING
+            )
+        }
+        # Who the batch's rungs may go to, read at once for all its departments.
+        departments = {m.lead_department_id for m in matters} | {
+            m.owner_department_id for m in matters
+        }
+        self.cache.update({("heads", pk): [] for pk in departments})
+        for position in (
+            Position.objects.current()
+            .filter(department_id__in=departments, role=PositionRole.HEAD, person__is_active=True)
+            .select_related("person")
+        ):
+            self.cache[("heads", position.department_id)].append(position.person)
+        departments |= {m.originator_department_id for m in matters}
+        self.leaders = dict.fromkeys(departments)
+        for assignment in (
+            LeaderInCharge.objects.current()
+            .filter(department_id__in=departments)
+            .select_related("leader")
+        ):
+            self.leaders[assignment.department_id] = assignment.leader
+
+    def _cached(self, key, compute):
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
+
+    def save(self, matter):
+        matter.updated_at = self.now
+        self.saved[matter.pk] = matter
+
+    def event(self, matter, type_, actor, **kwargs):
+        self.events.append(_event_row(matter, type_, actor, **kwargs))
+
+    def tell(self, matter, people, ask, actor, detail="", *, urgent=False):
+        self.notices.append(_notice(matter, people, ask, actor, detail, urgent=urgent))
+
+    def level(self, matter):
+        return self._cached(
+            ("level", matter.kind_id, matter.urgency), lambda: super(SweepBatch, self).level(matter)
+        )
+
+    def clock(self, matter, step, department, start):
+        level = self.level(matter)
+        calendars = self._cached(
+            ("calendars", matter.organization_id), lambda: Snapshots(matter.organization)
+        )
+        snapshot = calendars.for_department(department.pk if department else None)
+        within, unit = (
+            (level.accept_within, level.accept_unit)
+            if step == "accept"
+            else (level.reply_within, level.reply_unit)
+        )
+        return level_clock(snapshot, start, within, unit, level.reminders, level.on_breach)
+
+    def escalation_hours(self, organization):
+        return self._cached(
+            ("hours", organization.pk),
+            lambda: super(SweepBatch, self).escalation_hours(organization),
+        )
+
+    def heads(self, department):
+        key = ("heads", department.pk if department else None)
+        return self._cached(key, lambda: super(SweepBatch, self).heads(department))
+
+    def handlers(self, department):
+        return self._cached(
+            ("handlers", department.pk), lambda: super(SweepBatch, self).handlers(department)
+        )
+
+    def target(self, matter, level):
+        # Only the leader in charge depends on the matter's departments.
+        if level == EscalationLevel.LEADER_IN_CHARGE:
+            key = ("target", level, matter.lead_department_id, matter.originator_department_id)
+        else:
+            key = ("target", level, matter.organization_id)
+        return self._cached(
+            key,
+            lambda: _escalation_target(
+                matter, None, level, leader_of=self._leader_of, department_of=self._department_of
+            ),
+        )
+
+    def _leader_of(self, department: Department) -> Person | None:
+        if department.pk not in self.leaders:
+            self.leaders[department.pk] = leader_in_charge(department)
+        return self.leaders[department.pk]
+
+    def _department_of(self, person: Person) -> Department | None:
+        return self._cached(("department of", person.pk), lambda: _department_of(person))
+
+    def lapse_extension(self, matter):
+        pending = self.pending.pop(matter.pk, None)
+        if pending is None:
+            return {}
+        self.lapsed.append(pending.pk)
+        return {"extension_lapsed": pending.proposed_due}
+
+    def flush(self) -> None:
+        _update_rows(list(self.saved.values()), self.MATTER_FIELDS)
+        MatterEvent.objects.bulk_create(self.events)
+        if self.lapsed:
+            ExtensionRequest.objects.filter(pk__in=self.lapsed).update(
+                state=ExtensionState.LAPSED, decided_at=self.now
+            )
+        notify_many(self.notices)
+
+
+def _update_rows(matters: list[Matter], names: list[str]) -> None:
+    """Write these fields of many matters: one statement executed many times, which is
+    far cheaper than bulk_update's CASE expressions for hundreds of rows."""
+    if not matters:
+        return
+    fields = [Matter._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(Matter._meta.db_table),
+        ", ".join(f"{quote(field.column)} = %s" for field in fields),
+        quote(Matter._meta.pk.column),
+    )
+    rows = [
+        [field.get_db_prep_save(getattr(matter, field.attname), connection) for field in fields]
+        + [matter.pk]
+        for matter in matters
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _rung_deadline(
+    matter: Matter, department: Department, now: datetime.datetime, effects: Effects = IMMEDIATE
+):
     """How long a rung of the ladder has to decide: the organization's escalation hours,
     or the kind's time to accept when that is shorter (an emergency cannot wait two days)."""
-    hours = now + datetime.timedelta(hours=settings_for(matter.organization).escalation_hours)
-    return min(hours, step_clock(matter.kind, matter.urgency, "accept", department, now).due)
+    hours = now + datetime.timedelta(hours=effects.escalation_hours(matter.organization))
+    return min(hours, effects.clock(matter, "accept", department, now).due)
 
 
 def _climb(
@@ -1496,6 +1741,7 @@ def _climb(
     responsible: Person,
     reason: str,
     now: datetime.datetime | None = None,
+    effects: Effects = IMMEDIATE,
     **data,
 ) -> None:
     """One or more steps up the ladder to `level` (the sweep's steps have no person)."""
@@ -1503,9 +1749,11 @@ def _climb(
     from_state = matter.state
     matter._escalate()
     matter.escalation_level = level
-    _set_owner(matter, department, responsible, _rung_deadline(matter, department, now), now=now)
-    matter.save()
-    _event(
+    _set_owner(
+        matter, department, responsible, _rung_deadline(matter, department, now, effects), now=now
+    )
+    effects.save(matter)
+    effects.event(
         matter,
         EventType.ESCALATED,
         person,
@@ -1519,12 +1767,12 @@ def _climb(
         at=now,
         level=level,
         **data,
-        **_lapse_extension(matter),
+        **effects.lapse_extension(matter),
     )
     deciders = [responsible]
     if level != EscalationLevel.LEADER_IN_CHARGE:
-        deciders += handlers_of(department)
-    _tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
+        deciders += effects.handlers(department)
+    effects.tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
 
 
 # The clocks: what the sweep does to a matter whose reminder or deadline has come.
@@ -1539,42 +1787,59 @@ STEP_OF_STATE = {
 
 
 @transaction.atomic
-def check_clock(pk: int, now: datetime.datetime | None = None) -> str | None:
-    """Remind, or record a missed time limit and climb the ladder, for one matter whose
-    check time has come. Returns what was done ("reminded", "escalated", "breached"), or
-    None when there was nothing to do: another sweep holds the row or has done it, or the
-    matter moved on. The row lock and the re-check make two sweeps at once harmless."""
+def check_clocks(pks: Iterable[int], now: datetime.datetime | None = None) -> Counter:
+    """Remind, or record a missed time limit and climb the ladder, for the matters among
+    `pks` whose check time has come, in one transaction. Counts what was done
+    ("reminded", "escalated", "breached"). Rows another sweep holds are skipped (it does
+    them), and each row is re-checked under its lock, so two sweeps at once, or one run
+    twice, never remind or escalate twice."""
     now = now or _now()
-    matter = (
+    matters = list(
         Matter.objects.select_for_update(skip_locked=True, of=("self",))
-        .select_related("organization", "kind", "lead_department", "owner_department")
-        .filter(pk=pk, next_check_at__lte=now)
-        .first()
+        .select_related(
+            "organization",
+            "organization__coordinating_department",
+            "kind",
+            "lead_department",
+            "owner_department",
+            "originator_department",
+            "responsible_person",
+        )
+        .filter(pk__in=list(pks), next_check_at__lte=now)
+        .order_by("pk")
     )
-    if matter is None:
-        return None
-    if not matter.is_open or matter.paused_at is not None:
-        matter.next_check_at = None
-        matter.save(update_fields=["next_check_at"])
-        return None
+    counts = Counter()
+    if not matters:
+        return counts
+    batch = SweepBatch(now, matters)
     with translation.override(settings.LANGUAGE_CODE):
-        if now < matter.next_deadline:
-            return _remind(matter, now)
-        return _breach(matter, now)
+        for matter in matters:
+            if not matter.is_open or matter.paused_at is not None:
+                matter.next_check_at = None
+                batch.save(matter)
+                continue
+            if now < matter.next_deadline:
+                outcome = _remind(matter, now, batch)
+            else:
+                outcome = _breach(matter, now, batch)
+            if outcome:
+                counts[outcome] += 1
+        batch.flush()
+    return counts
 
 
-def _remind(matter: Matter, now: datetime.datetime) -> str | None:
+def _remind(matter: Matter, now: datetime.datetime, effects: Effects) -> str | None:
     reminders = [datetime.datetime.fromisoformat(r) for r in matter.reminders_due]
     passed = [r for r in reminders if r <= now]
     upcoming = [r for r in reminders if r > now]
     matter.reminders_due = [r.isoformat() for r in upcoming]
     matter.next_check_at = min([*upcoming, matter.next_deadline])
-    matter.save(update_fields=["reminders_due", "next_check_at"])
+    effects.save(matter)
     if not passed:
         return None
     step = STEP_OF_STATE[matter.state]
-    _event(matter, EventType.REMINDED, None, at=now, step=step, due=matter.next_deadline)
-    _tell(
+    effects.event(matter, EventType.REMINDED, None, at=now, step=step, due=matter.next_deadline)
+    effects.tell(
         matter,
         [matter.responsible_person],
         Ask.REMINDER,
@@ -1592,25 +1857,22 @@ BREACH_REASONS = {
 }
 
 
-def _breach(matter: Matter, now: datetime.datetime) -> str:
+def _breach(matter: Matter, now: datetime.datetime, effects: Effects) -> str:
     step = STEP_OF_STATE[matter.state]
     due = matter.next_deadline
     matter.reminders_due = []
     matter.next_check_at = None
-    matter.save(update_fields=["reminders_due", "next_check_at"])
-    _event(
+    effects.save(matter)
+    effects.event(
         matter, EventType.BREACHED, None, at=now, step=step, due=due, holder=matter.owner_department
     )
-    escalates = (
-        step in BREACH_REASONS
-        and service_level(matter.kind, matter.urgency).on_breach == BreachAction.ESCALATE
-    )
-    if escalates and _climb_on_breach(matter, step, now):
+    escalates = step in BREACH_REASONS and effects.level(matter).on_breach == BreachAction.ESCALATE
+    if escalates and _climb_on_breach(matter, step, now, effects):
         return "escalated"
     holder = matter.owner_department
-    _tell(
+    effects.tell(
         matter,
-        [matter.responsible_person, *_heads_of(holder)],
+        [matter.responsible_person, *effects.heads(holder)],
         Ask.OVERDUE,
         None,
         _("The time limit (%(time)s) was missed.") % {"time": _when(due)},
@@ -1630,20 +1892,22 @@ def _heads_of(department: Department | None) -> list[Person]:
     ]
 
 
-def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime) -> bool:
+def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime, effects: Effects) -> bool:
     """The escalation ladder on its own: not accepted → the lead department's head;
     not accepted by the head either, or no reply → the coordinating office; no decision
     at a rung → the next rung, up to the leading group. False at the top, or when the
     organization lacks the next rung (then the holder and their head are told)."""
     reason = str(BREACH_REASONS[step])
     if step == "accept" and matter.escalation_level < EscalationLevel.DEPARTMENT_HEADS:
-        heads = _heads_of(matter.lead_department)
+        heads = effects.heads(matter.lead_department)
         head = heads[0] if heads else default_responsible(matter.lead_department)
         matter.escalation_level = EscalationLevel.DEPARTMENT_HEADS
         matter.responsible_person = head
-        arm_clock(matter, *_accept_clock(matter, matter.lead_department, now), now)
-        matter.save()
-        _event(
+        fresh = effects.clock(matter, "accept", matter.lead_department, now)
+        matter.accept_due = fresh.due
+        arm_clock(matter, fresh.due, fresh.reminders, now)
+        effects.save(matter)
+        effects.event(
             matter,
             EventType.ESCALATED,
             None,
@@ -1653,16 +1917,16 @@ def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime) -> bool:
             automatic=True,
             responsible=head,
         )
-        _tell(matter, [head], Ask.ACCEPT, None, reason, urgent=True)
+        effects.tell(matter, [head], Ask.ACCEPT, None, reason, urgent=True)
         return True
     level = max(matter.escalation_level + 1, EscalationLevel.COORDINATING_OFFICE)
     while level <= EscalationLevel.LEADING_GROUP:
         try:
-            department, responsible = _escalation_target(matter, None, level)
+            department, responsible = effects.target(matter, level)
         except InvalidInput:
             level += 1  # e.g. no leader in charge is set: the next rung decides
             continue
-        _climb(matter, None, level, department, responsible, reason, now, automatic=True)
+        _climb(matter, None, level, department, responsible, reason, now, effects, automatic=True)
         return True
     return False
 

@@ -151,27 +151,73 @@ def snapshot_for(
     organization: Organization, department: Department | None = None
 ) -> CalendarSnapshot:
     """Build once per organization or department, then compute many deadlines with it."""
-    time_zone = ZoneInfo(settings.TIME_ZONE)
-    calendar = calendar_for(organization, department)
-    if calendar is not None and calendar.around_the_clock:
-        return CalendarSnapshot(time_zone=time_zone, around_the_clock=True)
+    return _snapshot(calendar_for(organization, department), _days(organization))
+
+
+def _days(organization: Organization) -> tuple[frozenset, frozenset]:
     holidays, workdays = set(), set()
     for day, kind in CalendarDay.objects.filter(organization=organization).values_list(
         "date", "kind"
     ):
         (holidays if kind == DayKind.HOLIDAY else workdays).add(day)
+    return frozenset(holidays), frozenset(workdays)
+
+
+def _snapshot(calendar: WorkCalendar | None, days: tuple[frozenset, frozenset]):
+    time_zone = ZoneInfo(settings.TIME_ZONE)
+    if calendar is not None and calendar.around_the_clock:
+        return CalendarSnapshot(time_zone=time_zone, around_the_clock=True)
     if calendar is None:
         weekdays, periods = frozenset(range(5)), DEFAULT_PERIODS
     else:
         weekdays = calendar.weekdays
         periods = tuple((period.start, period.end) for period in calendar.periods.all())
+    holidays, workdays = days
     return CalendarSnapshot(
         time_zone=time_zone,
         weekdays=weekdays,
         periods=periods,
-        holidays=frozenset(holidays),
-        workdays=frozenset(workdays),
+        holidays=holidays,
+        workdays=workdays,
     )
+
+
+class Snapshots:
+    """Snapshots for any of an organization's departments, its calendars and days read
+    once: for work over many matters at a time (the sweep)."""
+
+    def __init__(self, organization: Organization):
+        self.calendars = {
+            calendar.department_id: calendar
+            for calendar in WorkCalendar.objects.filter(organization=organization).prefetch_related(
+                "periods"
+            )
+        }
+        self.parents = (
+            dict(
+                Department.objects.filter(organization=organization).values_list("pk", "parent_id")
+            )
+            if any(key is not None for key in self.calendars)
+            else {}
+        )
+        self.days = _days(organization)
+        self.built: dict = {}
+
+    def calendar(self, department_id: int | None) -> WorkCalendar | None:
+        seen = set()
+        while department_id is not None and department_id not in seen:
+            if department_id in self.calendars:
+                return self.calendars[department_id]
+            seen.add(department_id)
+            department_id = self.parents.get(department_id)
+        return self.calendars.get(None)
+
+    def for_department(self, department_id: int | None) -> CalendarSnapshot:
+        calendar = self.calendar(department_id)
+        key = calendar.pk if calendar is not None else None
+        if key not in self.built:
+            self.built[key] = _snapshot(calendar, self.days)
+        return self.built[key]
 
 
 # Import from a file.
