@@ -21,12 +21,16 @@ node_modules/.installed: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.installed
 
-# The embedded default: SQLite (WAL, durable commits) under ./data, no other server.
+# The embedded default: SQLite (WAL, durable commits) under ./data, no other server. The
+# background worker runs next to the web server and stops with it (Ctrl-C, or either ends).
 run: export DEBUG ?= 1
 run: setup
 	$(LIAISON) migrate --no-input
 	$(LIAISON) demo --if-empty
-	$(LIAISON) runserver $(HOST):$(PORT)
+	trap 'kill $$server $$worker 2>/dev/null' INT TERM HUP; \
+	$(LIAISON) worker & worker=$$!; \
+	$(LIAISON) runserver $(HOST):$(PORT) & server=$$!; \
+	wait $$server; kill $$worker 2>/dev/null; wait
 
 # Real-browser journeys need Debian's chromium (and CJK fonts for readable screenshots).
 browser:

@@ -16,6 +16,15 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings):
+    """Queued tasks run at once, in process, through the real backend (huey in immediate
+    mode): tests need no worker. Tests of the queue itself configure a real one."""
+    settings.TASKS = {
+        "default": {"BACKEND": "liaison.core.queue.HueyBackend", "OPTIONS": {"immediate": True}}
+    }
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http_and_static():
     """Tests talk plain HTTP (test client and live server) and serve static files from the

@@ -53,6 +53,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Where people open Liaison: the base of links in e-mails and group-robot messages.
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
     "liaison.core",
@@ -177,8 +179,10 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "media/"
 
-# Background work (sweeps, e-mail, group robots) through Django's Tasks API.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (sweeps, e-mail, group robots) through Django's Tasks API, queued in huey:
+# SQLite in the data folder by default, Redis (redis://host:6379/0) shared by several workers.
+QUEUE_URL = os.environ.get("QUEUE_URL", "")
+TASKS = {"default": {"BACKEND": "liaison.core.queue.HueyBackend"}}
 
 # E-mail: console backend unless EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")

@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from liaison.inbox import services as inbox
 from liaison.matters import services as matters
 from liaison.matters.models import Matter
 from liaison.org.models import Organization
@@ -42,4 +43,5 @@ def run_sweep(now: datetime.datetime | None = None) -> dict:
     counts = sweep_matters(now)
     for organization in Organization.objects.all():
         counts["archived"] += matters.archive_closed_matters(organization, now)
+    counts.update(inbox.sweep(now))
     return {key: value for key, value in counts.items() if value}

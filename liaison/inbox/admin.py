@@ -1,18 +1,20 @@
-"""Notifications in the admin, read-only: they are written by the services that notify."""
+"""Notifications and their deliveries in the admin, read-only: they are written by the
+services that notify. Group robots and people's preferences are edited here."""
 
 from django.contrib import admin, messages
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Notification, WebhookChannel
+from . import services
+from .models import Delivery, Notification, NotificationPreference, WebhookChannel
 from .webhooks import Message, Outcome, deliver
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "recipient", "ask", "title", "read_at"]
-    list_filter = ["ask", ("read_at", admin.EmptyFieldListFilter)]
+    list_display = ["created_at", "recipient", "ask", "urgent", "title", "read_at"]
+    list_filter = ["ask", "urgent", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "detail", "recipient__name", "recipient__employee_number"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
@@ -24,6 +26,7 @@ class NotificationAdmin(admin.ModelAdmin):
         "url",
         "content_type",
         "object_id",
+        "urgent",
         "created_at",
         "read_at",
     ]
@@ -83,3 +86,97 @@ def _describe(result) -> str:
     if result.code is not None:
         return _("error %(code)s: %(detail)s") % {"code": result.code, "detail": result.detail}
     return _("HTTP status %(status)s") % {"status": result.status}
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    """The outbox: what was sent, what waits for a retry, what was given up."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "state",
+        "target",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "short_error",
+    ]
+    list_filter = ["state", "kind"]
+    search_fields = ["address", "recipient__name", "channel__name", "last_error"]
+    list_select_related = ["recipient", "channel"]
+    date_hierarchy = "created_at"
+    fields = [
+        "kind",
+        "state",
+        "notification",
+        "recipient",
+        "address",
+        "channel",
+        "payload",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "created_at",
+        "sent_at",
+    ]
+    actions = ["retry_now"]
+
+    @admin.display(description=gettext_lazy("to"))
+    def target(self, obj):
+        return obj.address or obj.channel
+
+    @admin.display(description=gettext_lazy("last error"))
+    def short_error(self, obj):
+        return obj.last_error[:80]
+
+    @admin.action(description=gettext_lazy("Retry now"))
+    def retry_now(self, request, queryset):
+        count = services.retry_now(queryset)
+        if count:
+            self.message_user(
+                request,
+                _("%(count)d deliveries queued to be sent now.") % {"count": count},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(request, _("Nothing to retry: they were sent."), messages.WARNING)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = [
+        "person",
+        "email_enabled",
+        "quiet_start",
+        "quiet_end",
+        "digest_enabled",
+        "digest_hour",
+        "last_digest_on",
+    ]
+    list_filter = ["email_enabled", "digest_enabled"]
+    search_fields = ["person__name", "person__employee_number"]
+    list_select_related = ["person"]
+    raw_id_fields = ["person"]
+    fields = [
+        "person",
+        "email_enabled",
+        "quiet_start",
+        "quiet_end",
+        "digest_enabled",
+        "digest_hour",
+        "last_digest_on",
+    ]
+    readonly_fields = ["last_digest_on"]
+
+    def save_model(self, request, obj, form, change):
+        services.save_preferences(obj)

@@ -1,11 +1,15 @@
 """The in-app inbox: one item per thing that asks something of a person (or tells them
-what happened to their matter), with read state. E-mail carries the same items."""
+what happened to their matter), with read state. E-mail carries the same items, and group
+robots a copy; both go through an outbox (Delivery) so that sending retries and never
+holds up the change that caused it."""
 
+import datetime
 from urllib.parse import urlsplit
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -49,6 +53,9 @@ class Notification(models.Model):
     subject = GenericForeignKey("content_type", "object_id")
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    # Urgent items (emergencies, breaches) are mailed even in quiet hours and never wait
+    # for the digest; the digest lists only the items that were held for it.
+    urgent = models.BooleanField(_("urgent"), default=False)
 
     class Meta:
         verbose_name = _("notification")
@@ -156,3 +163,176 @@ class WebhookChannel(models.Model):
             errors["department"] = _("The department belongs to another organization.")
         if errors:
             raise ValidationError(errors)
+
+
+class NotificationPreference(models.Model):
+    """How a person wants their e-mail. Missing rows mean the defaults (e-mail at once, no
+    quiet hours, no digest); a row is written when the person first saves the page."""
+
+    person = models.OneToOneField(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+    )
+    email_enabled = models.BooleanField(
+        _("e-mail me"),
+        default=True,
+        help_text=_("Items always appear in the inbox; this is about the e-mail copy."),
+    )
+    quiet_start = models.TimeField(_("quiet hours from"), null=True, blank=True)
+    quiet_end = models.TimeField(_("quiet hours until"), null=True, blank=True)
+    digest_enabled = models.BooleanField(
+        _("daily digest"),
+        default=False,
+        help_text=_("One e-mail a day listing the items, instead of one e-mail per item."),
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        _("digest time"), default=8, validators=[MaxValueValidator(23)]
+    )
+    # The local day of the last digest (a compare-and-set on it sends each day's digest
+    # once) and the moment after which items go into the next digest.
+    last_digest_on = models.DateField(null=True, blank=True, editable=False)
+    digest_from = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest_hour__lte=23), name="inbox_preference_digest_hour"
+            ),
+            models.CheckConstraint(
+                condition=Q(quiet_start__isnull=True, quiet_end__isnull=True)
+                | Q(quiet_start__isnull=False, quiet_end__isnull=False),
+                name="inbox_preference_quiet_hours_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if (self.quiet_start is None) != (self.quiet_end is None):
+            field = "quiet_end" if self.quiet_end is None else "quiet_start"
+            errors[field] = _("Give both the start and the end of the quiet hours, or neither.")
+        elif self.quiet_start is not None and self.quiet_start == self.quiet_end:
+            errors["quiet_end"] = _("The quiet hours must end at another time than they start.")
+        if self.digest_enabled and not self.email_enabled:
+            errors["digest_enabled"] = _("A daily digest is an e-mail: turn e-mail on for it.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def has_quiet_hours(self) -> bool:
+        return (
+            self.quiet_start is not None
+            and self.quiet_end is not None
+            and self.quiet_start != self.quiet_end
+        )
+
+    def quiet_until(self, now: datetime.datetime) -> datetime.datetime | None:
+        """When the quiet hours around `now` end (an aware datetime), or None when `now` is
+        not in quiet hours. Hours may span midnight (22:00–07:00); local time."""
+        if not self.has_quiet_hours:
+            return None
+        local = timezone.localtime(now)
+        at = local.time().replace(tzinfo=None)
+        start, end = self.quiet_start, self.quiet_end
+        if start < end:
+            if not start <= at < end:
+                return None
+            day = local.date()
+        elif at >= start:
+            day = local.date() + datetime.timedelta(days=1)
+        elif at < end:
+            day = local.date()
+        else:
+            return None
+        naive = datetime.datetime.combine(day, end)
+        return timezone.make_aware(naive, timezone.get_current_timezone())
+
+
+class DeliveryKind(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    WEBHOOK = "webhook", _("Group robot")
+
+
+class DeliveryState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One e-mail or one group-robot message to send: the outbox. Written in the same
+    transaction as the notifications, sent afterwards by a task, retried with backoff.
+    The payload is the finished text, so sending needs nothing else."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=DeliveryKind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=DeliveryState.choices, default=DeliveryState.PENDING
+    )
+    notification = models.ForeignKey(
+        Notification,
+        verbose_name=_("notification"),
+        help_text=_("Empty for a daily digest."),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    recipient = models.ForeignKey(
+        Person,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    address = models.EmailField(_("e-mail address"), blank=True)
+    channel = models.ForeignKey(
+        WebhookChannel,
+        verbose_name=_("group robot"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+    )
+    payload = models.JSONField(_("payload"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep's question: which pending rows are due? Sent rows stay out of it.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(state="pending"),
+                name="inbox_delivery_due",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=DeliveryKind.values), name="inbox_delivery_kind"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=DeliveryState.values), name="inbox_delivery_state"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=DeliveryKind.EMAIL, channel__isnull=True) & ~Q(address="")
+                | Q(kind=DeliveryKind.WEBHOOK, channel__isnull=False, address=""),
+                name="inbox_delivery_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.address or self.channel}"

@@ -1,21 +1,44 @@
-"""Delivering inbox items: in-app at once, e-mail after the transaction commits (so a
-rolled-back change never sends mail)."""
+"""Delivering inbox items: in-app at once; e-mail and group-robot copies through the
+outbox (Delivery rows written in the same transaction, sent by a task after commit, so a
+rolled-back change never sends anything and a slow or broken mail server or robot never
+holds up or undoes the change). E-mail follows each person's preferences: quiet hours
+defer it, a daily digest collects it; urgent items skip both."""
 
+import datetime
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import partial
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from liaison.org.models import Person
+from liaison.org.models import Person, Position
 
-from .models import Ask, Notification
+from . import tasks, webhooks
+from .models import (
+    Ask,
+    Delivery,
+    DeliveryKind,
+    DeliveryState,
+    Notification,
+    NotificationPreference,
+    WebhookChannel,
+)
 
 logger = logging.getLogger(__name__)
+
+#: A digest lists at most this many items; the rest are in the inbox.
+DIGEST_MAX_ITEMS = 100
+#: Deliveries per queued task: one task per notify(), a few for a sweep's many notices.
+ENQUEUE_CHUNK = 200
 
 
 def notify(
@@ -27,17 +50,81 @@ def notify(
     url: str,
     subject=None,
     exclude: Person | None = None,
+    urgent: bool = False,
 ) -> list[Notification]:
-    """One inbox item (and one e-mail) per distinct recipient, the actor excluded."""
-    # Lazy translations become text now: the e-mail is built after commit.
-    title, detail = str(title), str(detail)
-    unique = {p.pk: p for p in recipients if p is not None and p.is_active}
-    if exclude is not None:
-        unique.pop(exclude.pk, None)
-    if not unique:
+    """One inbox item per distinct recipient, the actor excluded; e-mail per each one's
+    preferences; one message to each group robot of their departments (and, when urgent,
+    to the organization's own robots)."""
+    return notify_many(
+        [
+            {
+                "recipients": recipients,
+                "ask": ask,
+                "title": title,
+                "detail": detail,
+                "url": url,
+                "subject": subject,
+                "exclude": exclude,
+                "urgent": urgent,
+            }
+        ]
+    )
+
+
+@dataclass
+class _Notice:
+    people: dict[int, Person]
+    urgent: bool
+    items: list[Notification]
+
+
+def notify_many(notices: Iterable[dict]) -> list[Notification]:
+    """Several notify() calls (each a dict of its keyword arguments) in a few queries, for
+    the sweep: one insert of items, one of outbox rows, one task. Each notice is still one
+    message per group robot."""
+    now = timezone.now()
+    planned: list[_Notice] = []
+    rows: list[Notification] = []
+    for notice in notices:
+        plan = _notice_items(now=now, **notice)
+        if plan is not None:
+            planned.append(plan)
+            rows.extend(plan.items)
+    if not rows:
         return []
+    # bulk_create sets the primary keys on the very objects each plan holds.
+    Notification.objects.bulk_create(rows)
+    deliveries = [*_email_deliveries(planned, now), *_robot_deliveries(planned, now)]
+    if deliveries:
+        Delivery.objects.bulk_create(deliveries)
+        due = [d.pk for d in deliveries if d.next_attempt_at <= now]
+        for start in range(0, len(due), ENQUEUE_CHUNK):
+            chunk = due[start : start + ENQUEUE_CHUNK]
+            transaction.on_commit(partial(_enqueue, chunk), robust=True)
+    return rows
+
+
+def _notice_items(
+    *,
+    now,
+    recipients: Iterable[Person],
+    ask: str,
+    title: str,
+    url: str,
+    detail: str = "",
+    subject=None,
+    exclude: Person | None = None,
+    urgent: bool = False,
+) -> _Notice | None:
+    # Lazy translations become text now: items and outbox rows keep finished text.
+    title, detail = str(title), str(detail)
+    people = {p.pk: p for p in recipients if p is not None and p.is_active}
+    if exclude is not None:
+        people.pop(exclude.pk, None)
+    if not people:
+        return None
     content_type = ContentType.objects.get_for_model(subject) if subject is not None else None
-    items = Notification.objects.bulk_create(
+    items = [
         Notification(
             recipient=person,
             ask=ask,
@@ -46,24 +133,278 @@ def notify(
             url=url,
             content_type=content_type,
             object_id=str(subject.pk) if subject is not None else "",
+            created_at=now,
+            urgent=urgent,
         )
-        for person in unique.values()
-    )
-    emails = [(p.email, ask, title, detail, url) for p in unique.values() if p.email]
-    if emails:
-        transaction.on_commit(lambda: _send_emails(emails))
-    return items
+        for person in people.values()
+    ]
+    return _Notice(people=people, urgent=urgent, items=items)
 
 
-def _send_emails(emails) -> None:
+def site_url(path: str) -> str:
+    return urljoin(settings.SITE_URL, path)
+
+
+def _email_deliveries(planned: list[_Notice], now) -> list[Delivery]:
+    addressed = {pk for plan in planned for pk, person in plan.people.items() if person.email}
+    if not addressed:
+        return []
+    preferences = {
+        p.person_id: p for p in NotificationPreference.objects.filter(person_id__in=addressed)
+    }
+    default = NotificationPreference()
+    deliveries = []
+    for plan in planned:
+        payload = None
+        for item in plan.items:
+            person = plan.people[item.recipient_id]
+            if not person.email:
+                continue
+            preference = preferences.get(person.pk, default)
+            if not preference.email_enabled or (preference.digest_enabled and not plan.urgent):
+                continue
+            when = now if plan.urgent else (preference.quiet_until(now) or now)
+            # Every recipient of one notice gets the same text: build it once.
+            payload = payload or _email_payload(item)
+            deliveries.append(
+                Delivery(
+                    kind=DeliveryKind.EMAIL,
+                    notification=item,
+                    recipient=person,
+                    address=person.email,
+                    payload=payload,
+                    next_attempt_at=when,
+                    created_at=now,
+                )
+            )
+    return deliveries
+
+
+def _email_payload(item: Notification) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
-        for address, ask, title, detail, url in emails:
-            body = "\n\n".join(part for part in (str(Ask(ask).label), title, detail, url) if part)
-            try:
-                send_mail(f"[{_('Liaison')}] {title}", body, None, [address])
-            except OSError:
-                # Mail is a courtesy copy; the inbox item is the record.
-                logger.exception("Could not send a notification e-mail to %s", address)
+        label = str(Ask(item.ask).label)
+        body = "\n\n".join(
+            part for part in (label, item.title, item.detail, site_url(item.url)) if part
+        )
+        subject = f"[{_('Liaison')}] {item.title}"
+    return {"subject": subject, "body": body}
+
+
+def _robot_deliveries(planned: list[_Notice], now) -> list[Delivery]:
+    """One message per notice to each robot of a department a recipient currently works
+    in, and, for urgent notices, to each robot of the recipients' organizations."""
+    everyone = {pk for plan in planned for pk in plan.people}
+    departments = Position.objects.current().filter(person_id__in=everyone).values("department_id")
+    where = Q(department_id__in=departments)
+    organizations = {
+        p.organization_id for plan in planned if plan.urgent for p in plan.people.values()
+    }
+    if organizations:
+        where |= Q(department__isnull=True, organization_id__in=organizations)
+    channels = list(WebhookChannel.objects.filter(where, is_active=True))
+    if not channels:
+        return []  # the usual case costs this one query
+    by_department: dict[int, list[WebhookChannel]] = {}
+    whole: dict[int, list[WebhookChannel]] = {}
+    for channel in channels:
+        if channel.department_id is None:
+            whole.setdefault(channel.organization_id, []).append(channel)
+        else:
+            by_department.setdefault(channel.department_id, []).append(channel)
+    works_in: dict[int, set[int]] = {}
+    for person_id, department_id in (
+        Position.objects.current()
+        .filter(person_id__in=everyone, department_id__in=list(by_department))
+        .values_list("person_id", "department_id")
+    ):
+        works_in.setdefault(person_id, set()).add(department_id)
+    deliveries = []
+    for plan in planned:
+        targets = {
+            channel.pk: channel
+            for pk in plan.people
+            for department_id in works_in.get(pk, ())
+            for channel in by_department[department_id]
+        }
+        if plan.urgent:
+            for person in plan.people.values():
+                targets.update((c.pk, c) for c in whole.get(person.organization_id, ()))
+        if not targets:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            message = webhooks.message_for(plan.items[0], settings.SITE_URL)
+        payload = {"title": message.title, "text": message.text, "url": message.url}
+        deliveries.extend(
+            Delivery(
+                kind=DeliveryKind.WEBHOOK,
+                notification=plan.items[0],
+                channel=channel,
+                payload=payload,
+                next_attempt_at=now,
+                created_at=now,
+            )
+            for channel in targets.values()
+        )
+    return deliveries
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    """After commit. A queue that cannot be reached loses nothing: the rows wait in the
+    outbox for the sweep."""
+    try:
+        tasks.deliver_deliveries.enqueue(delivery_ids)
+    except Exception:
+        logger.exception("Could not queue deliveries %s; the sweep will send them", delivery_ids)
+
+
+def retry_now(deliveries) -> int:
+    """Make failed or waiting deliveries due at once and queue them (the admin action).
+    Sent ones are left alone."""
+    ids = list(
+        deliveries.exclude(state=DeliveryState.SENT).values_list("pk", flat=True).order_by("pk")
+    )
+    if not ids:
+        return 0
+    count = (
+        Delivery.objects.filter(pk__in=ids)
+        .exclude(state=DeliveryState.SENT)
+        .update(state=DeliveryState.PENDING, next_attempt_at=timezone.now())
+    )
+    transaction.on_commit(partial(_enqueue, ids), robust=True)
+    return count
+
+
+# Preferences
+
+
+def preferences_for(person: Person) -> NotificationPreference:
+    """The person's preferences; the defaults (unsaved) when they never set any."""
+    return NotificationPreference.objects.filter(person=person).first() or NotificationPreference(
+        person=person
+    )
+
+
+def save_preferences(
+    preference: NotificationPreference, *, now: datetime.datetime | None = None
+) -> NotificationPreference:
+    """Save a person's choices. Switching the digest on starts collecting now; if today's
+    digest time has passed, the first digest comes tomorrow."""
+    now = now or timezone.now()
+    stored = (
+        NotificationPreference.objects.filter(pk=preference.pk)
+        .values_list("digest_enabled", flat=True)
+        .first()
+        if preference.pk
+        else None
+    )
+    if preference.digest_enabled and not stored:
+        preference.digest_from = now
+        local = timezone.localtime(now)
+        preference.last_digest_on = local.date() if local.hour >= preference.digest_hour else None
+    preference.full_clean()
+    preference.save()
+    return preference
+
+
+# The periodic sweep
+
+
+def sweep(now: datetime.datetime | None = None) -> dict:
+    """Called by the global sweep every minute: queue the daily digests that are due,
+    then have every due delivery sent (quiet hours that ended, retries, digests, and
+    anything whose task was lost). Safe to run twice at once."""
+    now = now or timezone.now()
+    digests = send_digests(now)
+    due = Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).count()
+    if due:
+        try:
+            tasks.deliver_due.enqueue(now.isoformat())
+        except Exception:
+            logger.exception("Could not queue the due deliveries; the next sweep will")
+    return {"digests": digests, "deliveries_due": due}
+
+
+def send_digests(now: datetime.datetime) -> int:
+    """Write the digest e-mail of everyone whose digest time has passed today and who has
+    not had today's; returns how many were written. Each is claimed by a compare-and-set
+    on last_digest_on, so two sweeps at once write it once."""
+    local = timezone.localtime(now)
+    today = local.date()
+    due = (
+        NotificationPreference.objects.filter(
+            digest_enabled=True,
+            email_enabled=True,
+            digest_hour__lte=local.hour,
+            person__is_active=True,
+        )
+        .exclude(person__email="")
+        .filter(Q(last_digest_on__isnull=True) | Q(last_digest_on__lt=today))
+        .select_related("person")
+    )
+    written = 0
+    # Read first, then write: SQLite does not isolate a cursor from writes on its table.
+    for preference in list(due):
+        if _write_digest(preference, now, today):
+            written += 1
+    return written
+
+
+def _write_digest(preference: NotificationPreference, now, today) -> bool:
+    since = preference.digest_from or now - datetime.timedelta(days=1)
+    with transaction.atomic():
+        claimed = (
+            NotificationPreference.objects.filter(
+                pk=preference.pk,
+                last_digest_on=preference.last_digest_on,
+                digest_from=preference.digest_from,
+            ).update(last_digest_on=today, digest_from=now)
+            == 1
+        )
+        if not claimed:
+            return False
+        items = Notification.objects.filter(
+            recipient_id=preference.person_id,
+            urgent=False,
+            created_at__gt=since,
+            created_at__lte=now,
+        ).order_by("created_at", "pk")
+        total = items.count()
+        if not total:
+            return False  # nothing to tell: no e-mail, but today counts as done
+        person = preference.person
+        delivery = Delivery.objects.create(
+            kind=DeliveryKind.EMAIL,
+            recipient=person,
+            address=person.email,
+            payload=_digest_payload(list(items[:DIGEST_MAX_ITEMS]), total),
+            next_attempt_at=now,
+            created_at=now,
+        )
+    logger.info("Daily digest %s of %s items for %s", delivery.pk, total, person)
+    return True
+
+
+def _digest_payload(items: list[Notification], total: int) -> dict:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = "[{}] {}".format(
+            _("Liaison"),
+            ngettext("Daily digest: %(count)d item", "Daily digest: %(count)d items", total)
+            % {"count": total},
+        )
+        lines = [_("What reached your inbox since the last digest:"), ""]
+        for number, item in enumerate(items, 1):
+            lines.append(f"{number}. {item.title}")
+            lines.append(f"   {Ask(item.ask).label}" + (f" · {item.detail}" if item.detail else ""))
+            lines.append(f"   {site_url(item.url)}")
+        if total > len(items):
+            lines += ["", _("…and %(count)d more in your inbox:") % {"count": total - len(items)}]
+            lines.append(site_url(reverse("inbox:list")))
+        lines += [
+            "",
+            _("Change how you get these e-mails: %(url)s")
+            % {"url": site_url(reverse("inbox:preferences"))},
+        ]
+    return {"subject": subject, "body": "\n".join(lines)}
 
 
 def unread_count(person: Person) -> int:

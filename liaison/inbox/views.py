@@ -1,4 +1,5 @@
-"""The inbox page: a person's items, newest first; opening one marks it read."""
+"""The inbox page: a person's items, newest first; opening one marks it read. And the
+page where a person says how they want their e-mail."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .models import Notification
+from .forms import PreferenceForm
+from .models import Notification, NotificationPreference
 
 
 def _person(request):
-    if request.person is None:
+    # request.person is a lazy object, never None itself: test what it wraps.
+    if not request.person:
         raise Http404
     return request.person
 
@@ -57,3 +60,23 @@ def read_all(request):
     if count:
         messages.success(request, _("All items are marked read."))
     return redirect("inbox:list")
+
+
+@login_required
+def preferences(request):
+    """The signed-in person's own preferences; there is no way to name anyone else's."""
+    person = _person(request)
+    if request.method == "POST":
+        preference, _created = NotificationPreference.objects.get_or_create(person=person)
+        form = PreferenceForm(request.POST, instance=preference)
+        if form.is_valid():
+            services.save_preferences(form.save(commit=False))
+            messages.success(request, _("Your notification preferences are saved."))
+            return redirect("inbox:preferences")
+    else:
+        form = PreferenceForm(instance=services.preferences_for(person))
+    return render(
+        request,
+        "inbox/preferences.html",
+        {"form": form, "person": person, "time_zone": timezone.get_current_timezone_name()},
+    )

@@ -94,7 +94,7 @@ SAFE_TYPES = {
 
 def _person(request) -> Person:
     """The signed-in person; a login without a person record has no matters (404)."""
-    if request.person is None:
+    if not request.person:  # a lazy object: test what it wraps
         raise Http404
     return request.person
 
@@ -189,7 +189,7 @@ TABS = [
 def todo(request):
     """待办: what waits on me; my raised matters; my departments' queue; and, for the
     offices and leaders, all matters with filters."""
-    if request.person is None:
+    if not request.person:  # a lazy object: test what it wraps
         return _no_person(request)
     person = request.person
     reach = selectors.reach_of(person)
@@ -320,7 +320,7 @@ def _matter_form(request, person, matter=None):
 
 @login_required
 def new(request):
-    if request.person is None:
+    if not request.person:  # a lazy object: test what it wraps
         return _no_person(request)
     return _matter_form(request, request.person)
 

@@ -48,6 +48,14 @@ def events(matter, type_) -> list[MatterEvent]:
     return list(MatterEvent.objects.filter(matter=matter, type=type_).order_by("at", "pk"))
 
 
+CLOCK_OUTCOMES = {"reminded", "breached", "escalated"}
+
+
+def on_matters(counts: dict) -> dict:
+    """What a sweep did to matters' clocks (it also archives and delivers)."""
+    return {key: value for key, value in counts.items() if key in CLOCK_OUTCOMES}
+
+
 def sweep_until(end: dt.datetime, start: dt.datetime, step=dt.timedelta(minutes=30)) -> None:
     moment = start
     while moment <= end:
@@ -66,15 +74,15 @@ def test_dispatch_starts_the_accept_clock_with_its_reminders(h, clock):
 
 def test_nothing_is_due_before_the_first_reminder(h, clock):
     matter = dispatched(h)
-    assert run_sweep(matter.next_check_at - dt.timedelta(minutes=1)) == {}
+    assert on_matters(run_sweep(matter.next_check_at - dt.timedelta(minutes=1))) == {}
     assert not events(matter, EventType.REMINDED)
 
 
 def test_a_reminder_goes_to_the_holder_once_even_if_swept_twice(h, clock):
     matter = dispatched(h)
     first = matter.next_check_at
-    assert run_sweep(first) == {"reminded": 1}
-    assert run_sweep(first) == {}
+    assert on_matters(run_sweep(first)) == {"reminded": 1}
+    assert on_matters(run_sweep(first)) == {}
     (reminded,) = events(matter, EventType.REMINDED)
     assert reminded.actor is None and reminded.data["step"] == "accept"
     reminders = Notification.objects.filter(ask=Ask.REMINDER)
@@ -86,7 +94,7 @@ def test_a_reminder_goes_to_the_holder_once_even_if_swept_twice(h, clock):
 def test_a_sweep_long_after_both_reminders_sends_one(h, clock):
     matter = dispatched(h)
     last_reminder = dt.datetime.fromisoformat(matter.reminders_due[-1])
-    assert run_sweep(last_reminder) == {"reminded": 1}
+    assert on_matters(run_sweep(last_reminder)) == {"reminded": 1}
     matter.refresh_from_db()
     assert matter.reminders_due == [] and matter.next_check_at == matter.accept_due
 
@@ -144,7 +152,7 @@ def test_accepting_starts_the_reply_clock_capped_by_the_due_date(h, clock):
 
 def test_no_reply_in_time_goes_to_the_coordinating_office(h, clock):
     matter = services.accept(dispatched(h, urgency="emergency"), h.p["xxk_head"])
-    assert run_sweep(matter.reply_due) == {"escalated": 1}
+    assert on_matters(run_sweep(matter.reply_due)) == {"escalated": 1}
     matter.refresh_from_db()
     assert matter.state == State.ESCALATED
     assert matter.escalation_level == EscalationLevel.COORDINATING_OFFICE
@@ -169,7 +177,7 @@ def test_a_level_that_only_notifies_records_the_breach_and_tells_holder_and_head
         on_breach=BreachAction.NOTIFY
     )
     matter = dispatched(h)
-    assert run_sweep(matter.accept_due) == {"breached": 1}
+    assert on_matters(run_sweep(matter.accept_due)) == {"breached": 1}
     matter.refresh_from_db()
     assert matter.state == State.DISPATCHED and matter.escalation_level == 0
     assert matter.next_check_at is None
@@ -183,7 +191,7 @@ def test_waiting_on_the_originator_stops_the_reply_clock(h, clock):
     clock.move_to(at(2026, 11, 23, 10, 0))
     matter = services.ask_originator(matter, h.p["xxk_head"], question="请提供故障截图")
     assert matter.paused_at is not None and matter.next_check_at is None
-    assert run_sweep(due + dt.timedelta(days=3)) == {}  # long past: nothing happens
+    assert on_matters(run_sweep(due + dt.timedelta(days=3))) == {}  # long past: nothing happens
     assert services.Action.GIVE_INFORMATION in services.allowed_actions(h.p["mzb_staff"], matter)
     assert services.Action.REPLY in services.allowed_actions(h.p["xxk_head"], matter)
     # The originator answers on Wednesday 10:00: two working days later.
@@ -234,7 +242,7 @@ def test_the_sweep_command_runs_as_of_a_moment_and_can_move_the_clock(h, clock):
     matter = dispatched(h)
     out = StringIO()
     call_command("sweep", now="2026-11-23T09:00", stdout=out)
-    assert "nothing due" in out.getvalue()
+    assert "reminded" not in out.getvalue() and "escalated" not in out.getvalue()
     out = StringIO()
     call_command("sweep", now="2026-11-23T09:00", until="2026-12-04T18:00", every="1h", stdout=out)
     assert "escalated" in out.getvalue()

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from liaison.inbox import services
+from liaison.inbox import outbox, services
 from liaison.inbox.models import Ask, Notification
 from liaison.org.tests.factories import DepartmentFactory, PersonFactory
 
@@ -90,10 +90,11 @@ def test_a_mail_failure_does_not_break_the_action(
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(services, "send_mail", broken)
+    monkeypatch.setattr(outbox, "send_mail", broken)
     with django_capture_on_commit_callbacks(execute=True):
         items = services.notify(people[:1], ask=Ask.INFO, title="t", url="/")
     assert len(items) == 1
+    assert Notification.objects.count() == 1
     assert "Could not send a notification e-mail" in caplog.text
 
 
