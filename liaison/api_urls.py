@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from liaison.matters import api as matters_api
 from liaison.org import api as org_api
+from liaison.supervision import api as supervision_api
 
 router = SimpleRouter()
 router.register("matters", matters_api.MatterViewSet, basename="api-matter")
@@ -19,6 +20,22 @@ urlpatterns = [
         "attachments/<int:pk>/download/",
         matters_api.AttachmentDownloadView.as_view(),
         name="api-attachment-download",
+    ),
+    # Supervision's actions on a matter, ahead of the matters' routes.
+    path(
+        "matters/<int:pk>/supervise/", supervision_api.SuperviseView.as_view(), name="api-supervise"
+    ),
+    path("matters/<int:pk>/urge/", supervision_api.UrgeView.as_view(), name="api-urge"),
+    path("matters/<int:pk>/rectify/", supervision_api.RectifyView.as_view(), name="api-rectify"),
+    path(
+        "matters/<int:pk>/review-rectification/",
+        supervision_api.ReviewRectificationView.as_view(),
+        name="api-review-rectification",
+    ),
+    path(
+        "matters/<int:pk>/supervision/",
+        supervision_api.SupervisionView.as_view(),
+        name="api-supervision",
     ),
     *router.urls,
 ]

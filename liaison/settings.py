@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "liaison.matters",
     "liaison.worktime",
     "liaison.deadlines",
+    "liaison.supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

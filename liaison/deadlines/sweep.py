@@ -16,6 +16,7 @@ from liaison.inbox import services as inbox
 from liaison.matters import services as matters
 from liaison.matters.models import Matter
 from liaison.org.models import Organization
+from liaison.supervision import services as supervision
 
 #: Matters handled in one transaction: their writes go in a few bulk statements.
 BATCH_SIZE = 500
@@ -43,5 +44,6 @@ def run_sweep(now: datetime.datetime | None = None) -> dict:
     counts = sweep_matters(now)
     for organization in Organization.objects.all():
         counts["archived"] += matters.archive_closed_matters(organization, now)
+    counts.update(supervision.sweep(now))
     counts.update(inbox.sweep(now))
     return {key: value for key, value in counts.items() if value}

@@ -5,6 +5,7 @@ from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import State
 from liaison.org.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Organization
+from liaison.supervision.demo import supervise_demo_matters
 
 
 class Command(BaseCommand):
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {state.value:<11} {result.counts.get(state.value, 0):>4}")
             for failure in result.failures:
                 self.stderr.write(f"  not as planned: {failure}")
+            supervise_demo_matters(organization)
             # The demo's history ran without the worker: catch its clocks up now, as the
             # worker would on its first sweep (reminders, missed limits, escalations).
             swept = run_sweep()
