@@ -108,9 +108,26 @@ def _send_claimed(claimed: Sequence[Delivery]) -> dict:
         results.update(_send_emails(emails))
     for delivery in robots:
         results[delivery.pk] = _send_webhook(delivery)
-    for delivery in claimed:
-        counts[_record(delivery, results[delivery.pk])] += 1
+    sent = [d for d in claimed if results[d.pk].ok]
+    with transaction.atomic():  # one commit for the batch's outcomes
+        counts["sent"] = _record_sent(sent)
+        for delivery in claimed:
+            if not results[delivery.pk].ok:
+                counts[_record(delivery, results[delivery.pk])] += 1
     return counts
+
+
+def _record_sent(deliveries: Sequence[Delivery]) -> int:
+    """Mark sent, in one statement per attempt number, the rows still ours."""
+    by_attempt: dict[int, list[int]] = {}
+    for delivery in deliveries:
+        by_attempt.setdefault(delivery.attempts, []).append(delivery.pk)
+    now = timezone.now()
+    for attempts, ids in by_attempt.items():
+        Delivery.objects.filter(pk__in=ids, state=DeliveryState.PENDING, attempts=attempts).update(
+            state=DeliveryState.SENT, sent_at=now, last_error=""
+        )
+    return len(deliveries)
 
 
 def _send_emails(deliveries: Sequence[Delivery]) -> dict[int, Result]:

@@ -14,8 +14,17 @@ def deliver_delivery(delivery_id: int) -> dict:
 
 @task()
 def deliver_deliveries(delivery_ids: list[int]) -> dict:
-    """Send the deliveries of one notify() call together (one mail connection)."""
-    return outbox.send_deliveries(delivery_ids)
+    """Send the deliveries of one notify() call together (one mail connection), then
+    whatever else is due: when many notifications arrive at once, the first tasks send
+    them in batches and the later ones find their rows sent already."""
+    counts = outbox.send_deliveries(delivery_ids)
+    for key, value in outbox.send_due(max_batches=MORE_BATCHES).items():
+        counts[key] += value
+    return counts
+
+
+#: How many further batches a delivery task may send of what else is due.
+MORE_BATCHES = 20
 
 
 @task()

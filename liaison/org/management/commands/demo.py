@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from liaison.deadlines.sweep import run_sweep
+from liaison.inbox.models import Delivery
 from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import State
 from liaison.org.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_hospital
@@ -56,6 +57,9 @@ class Command(BaseCommand):
             swept = run_sweep()
             done = ", ".join(f"{key} {value}" for key, value in sorted(swept.items()))
             self.stdout.write(f"Clocks caught up: {done or 'nothing was due'}.")
+            # The demo's people have made-up addresses: nothing is mailed to them (their
+            # inbox items stay).
+            Delivery.objects.filter(notification__recipient__organization=organization).delete()
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<12} {login.role}")
