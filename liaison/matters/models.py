@@ -152,8 +152,10 @@ class NumberCounter(models.Model):
 
 
 class Matter(ConcurrentTransitionMixin, models.Model):
+    # Foreign keys without an index of their own are the leading column of a composite
+    # index below: a second index would only slow down every update of a matter.
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.PROTECT
+        Organization, verbose_name=_("organization"), on_delete=models.PROTECT, db_index=False
     )
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
@@ -173,12 +175,17 @@ class Matter(ConcurrentTransitionMixin, models.Model):
     )
 
     originator = models.ForeignKey(
-        Person, verbose_name=_("originator"), on_delete=models.PROTECT, related_name="+"
+        Person,
+        verbose_name=_("originator"),
+        on_delete=models.PROTECT,
+        db_index=False,
+        related_name="+",
     )
     originator_department = models.ForeignKey(
         Department,
         verbose_name=_("originating department"),
         on_delete=models.PROTECT,
+        db_index=False,
         related_name="+",
     )
     relation = models.CharField(_("relation"), max_length=10, blank=True)
@@ -187,6 +194,7 @@ class Matter(ConcurrentTransitionMixin, models.Model):
         Department,
         verbose_name=_("lead department"),
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -203,6 +211,7 @@ class Matter(ConcurrentTransitionMixin, models.Model):
         Department,
         verbose_name=_("owning department"),
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",
@@ -211,6 +220,7 @@ class Matter(ConcurrentTransitionMixin, models.Model):
         Person,
         verbose_name=_("responsible person"),
         on_delete=models.PROTECT,
+        db_index=False,
         null=True,
         blank=True,
         related_name="+",

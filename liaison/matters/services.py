@@ -1558,9 +1558,6 @@ class Effects:
     def handlers(self, department: Department) -> list[Person]:
         return handlers_of(department)
 
-    def people(self, department: Department) -> list[Person]:
-        return _people_in(department)
-
     def target(self, matter: Matter, level: int) -> tuple[Department, Person]:
         return _escalation_target(matter, None, level)
 
@@ -1668,11 +1665,6 @@ class SweepBatch(Effects):
             ("handlers", department.pk), lambda: super(SweepBatch, self).handlers(department)
         )
 
-    def people(self, department):
-        return self._cached(
-            ("people", department.pk), lambda: super(SweepBatch, self).people(department)
-        )
-
     def target(self, matter, level):
         # Only the leader in charge depends on the matter's departments.
         if level == EscalationLevel.LEADER_IN_CHARGE:
@@ -1778,9 +1770,7 @@ def _climb(
         **effects.lapse_extension(matter),
     )
     deciders = [responsible]
-    if level == EscalationLevel.COORDINATING_OFFICE:
-        deciders += effects.people(department)  # everyone there dispatches
-    elif level != EscalationLevel.LEADER_IN_CHARGE:
+    if level != EscalationLevel.LEADER_IN_CHARGE:
         deciders += effects.handlers(department)
     effects.tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
 

@@ -1,5 +1,5 @@
 """A real-browser journey up the ladder: a matter sent to 信息科 is left alone; the sweep
-reminds, escalates it to the head, then to 院办. 院办 finds it in the inbox, opens it and
+reminds, escalates it to the head, then to 院办. 院办's head finds it in the inbox, opens it and
 sees the rung's clock and the steps on the timeline; the head asks the originator and
 sees the reply clock stand. Screenshots land in test-artifacts/."""
 
@@ -41,10 +41,17 @@ def hospital():
     left_alone.refresh_from_db()
     run_sweep(left_alone.accept_due)  # the head did not accept either: to 院办
     head = services.default_responsible(xxk)
-    head.user.set_password(DEMO_PASSWORD)
-    head.user.save(update_fields=["password"])
+    office_head = services.default_responsible(organization.coordinating_department)
+    for person in (head, office_head):
+        person.user.set_password(DEMO_PASSWORD)
+        person.user.save(update_fields=["password"])
     accepted = services.accept(raised("检验科条码打印机缺纸报警"), head)
-    return {"left_alone": left_alone.pk, "accepted": accepted.pk, "head": head.user.username}
+    return {
+        "left_alone": left_alone.pk,
+        "accepted": accepted.pk,
+        "head": head.user.username,
+        "office_head": office_head.user.username,
+    }
 
 
 @pytest.fixture
@@ -68,7 +75,7 @@ def login(browser, base_url, username):
 
 
 def test_the_office_finds_the_escalation_in_its_inbox(browser, live_server, hospital):
-    office = login(browser, live_server.url, "yuanban")
+    office = login(browser, live_server.url, hospital["office_head"])
     office.get_by_test_id("nav-inbox").click()
     item = office.get_by_test_id("inbox-items").locator("a", has_text="手术室网络时断时续")
     expect(item.first).to_be_visible()
