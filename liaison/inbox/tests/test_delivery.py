@@ -99,6 +99,14 @@ def test_an_email_goes_out_after_commit_with_an_absolute_link(zhang, run_on_comm
     assert delivery.sent_at is not None and delivery.last_error == ""
 
 
+def test_a_delivery_task_also_sends_what_else_is_due(zhang, li, run_on_commit, mailoutbox):
+    tell(services.notify, [zhang])  # its task never ran: the row waits in the outbox
+    assert mailoutbox == []
+    tell(run_on_commit, [li])
+    assert sorted(m.to[0] for m in mailoutbox) == ["li@hospital.example", "zhang@hospital.example"]
+    assert set(Delivery.objects.values_list("state", flat=True)) == {"sent"}
+
+
 def test_nothing_is_written_to_the_outbox_when_the_change_rolls_back(
     zhang, django_capture_on_commit_callbacks, mailoutbox
 ):
