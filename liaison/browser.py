@@ -6,6 +6,7 @@ keep chromium from reaching out at start-up.
 
 import os
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM_ARGS = [
@@ -27,3 +28,34 @@ def chromium_path() -> str:
             "Debian chromium is not installed: run `make browser` (apt-get install chromium)"
         )
     return path
+
+
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@contextmanager
+def chromium():
+    """Debian chromium, headless, driven by Playwright for one test."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS_DIR.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def signed_in(browser, base_url: str, username: str, password: str, viewport=DESKTOP):
+    """A new page of a new browser context, signed in through the login form (Chinese UI)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("#id_username")).to_have_count(0)
+    return page

@@ -3,9 +3,9 @@ urges it from the matter page; the lead department submits its rectification rep
 督查办 accepts it; the board shows it. Screenshots land in test-artifacts/."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from liaison.browser import ARTIFACTS_DIR, CHROMIUM_ARGS, chromium_path
+from liaison.browser import ARTIFACTS_DIR, chromium, signed_in
 from liaison.matters import services
 from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput
@@ -13,8 +13,6 @@ from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture
@@ -39,22 +37,12 @@ def hospital():
 
 @pytest.fixture
 def browser(hospital):
-    ARTIFACTS_DIR.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def login(browser, base_url, username):
-    context = browser.new_context(viewport=DESKTOP, locale="zh-CN")
-    page = context.new_page()
-    page.goto(f"{base_url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("#id_username")).to_have_count(0)
-    return page
+    return signed_in(browser, base_url, username, DEMO_PASSWORD)
 
 
 def test_supervise_urge_rectify_accept(browser, live_server, hospital):
