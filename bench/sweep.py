@@ -2,6 +2,9 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/<throw-away> .venv/bin/python bench/sweep.py
 
+--reuse measures again in the newest bench organization of DATABASE_URL (make 10,000 due,
+sweep, mail) without building; --profile prints where the sweep's time goes.
+
 Without DATABASE_URL it runs on a temporary SQLite database (the goals are for
 PostgreSQL). Point DATABASE_URL only at a throw-away database: it is migrated and filled.
 

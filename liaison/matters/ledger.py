@@ -74,7 +74,7 @@ def status(matter: Matter, now: datetime.datetime) -> str:
         return "撤回"
     if matter.state in (State.CLOSED, State.ARCHIVED):
         return "办结"
-    if matter.next_deadline is not None and matter.next_deadline < now:
+    if matter.paused_at is None and matter.next_deadline is not None and matter.next_deadline < now:
         return "超期"
     return "在办"
 

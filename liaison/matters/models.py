@@ -305,7 +305,10 @@ class Matter(ConcurrentTransitionMixin, models.Model):
     @property
     def is_overdue(self) -> bool:
         return (
-            self.is_open and self.next_deadline is not None and self.next_deadline < timezone.now()
+            self.is_open
+            and self.paused_at is None  # the lead waits on the originator: no clock runs
+            and self.next_deadline is not None
+            and self.next_deadline < timezone.now()
         )
 
     @property

@@ -271,7 +271,9 @@ def filter_matters(matters: QuerySet[Matter], f: MatterFilter) -> QuerySet[Matte
             )
         )
     if f.overdue:
-        matters = matters.filter(state__in=OPEN_STATES, next_deadline__lt=timezone.now())
+        matters = matters.filter(
+            state__in=OPEN_STATES, next_deadline__lt=timezone.now(), paused_at__isnull=True
+        )
     if f.created_from:
         matters = matters.filter(created_at__date__gte=f.created_from)
     if f.created_to:

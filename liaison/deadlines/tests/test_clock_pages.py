@@ -48,7 +48,7 @@ def test_the_matter_page_shows_each_clock_and_whether_it_runs(h, client):
     assert "Ask the originator" in page
 
 
-def test_asking_the_originator_through_the_page_pauses_the_reply_clock(h, client):
+def test_asking_the_originator_through_the_page_pauses_the_reply_clock(h, client, clock):
     matter = accepted(h)
     client.force_login(h.p["xxk_head"].user)
     response = client.post(f"/matters/{matter.pk}/act/ask-originator/", {"text": "哪台电脑？"})
@@ -58,6 +58,13 @@ def test_asking_the_originator_through_the_page_pauses_the_reply_clock(h, client
     client.force_login(h.p["mzb_staff"].user)
     page = client.get(f"/matters/{matter.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert 'data-status="paused"' in page and "哪台电脑？" in page
+    assert 'data-testid="paused"' in page and 'data-testid="overdue"' not in page
+    listed = client.get("/matters/?tab=raised", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Paused" in listed
+    clock.move_to(matter.next_deadline + dt.timedelta(days=2))
+    matter.refresh_from_db()
+    assert not matter.is_overdue  # long past the deadline, but no clock runs
+    clock.move_to(MONDAY_9)
     response = client.post(f"/matters/{matter.pk}/act/give-information/", {"text": "  "})
     assert response.status_code in (200, 302)
     matter.refresh_from_db()
