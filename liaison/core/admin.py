@@ -3,8 +3,21 @@ from django.contrib import admin
 from .models import AuditEvent
 
 
+class ReadOnlyMixin:
+    """View only: no adding, changing or deleting (records written by the services)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The audit trail, read-only: events are never changed or deleted."""
 
     list_display = ["at", "actor", "action", "target_repr", "organization"]
@@ -21,12 +34,3 @@ class AuditEventAdmin(admin.ModelAdmin):
         "target_repr",
         "data",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -6,13 +6,15 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.core.admin import ReadOnlyMixin
+
 from . import services
 from .models import Delivery, Notification, NotificationPreference, WebhookChannel
 from .webhooks import Message, Outcome, deliver
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["created_at", "recipient", "ask", "urgent", "title", "read_at"]
     list_filter = ["ask", "urgent", ("read_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "detail", "recipient__name", "recipient__employee_number"]
@@ -30,15 +32,6 @@ class NotificationAdmin(admin.ModelAdmin):
         "created_at",
         "read_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(WebhookChannel)
@@ -89,7 +82,7 @@ def _describe(result) -> str:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The outbox: what was sent, what waits for a retry, what was given up."""
 
     list_display = [
@@ -141,15 +134,6 @@ class DeliveryAdmin(admin.ModelAdmin):
             )
         else:
             self.message_user(request, _("Nothing to retry: they were sent."), messages.WARNING)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NotificationPreference)

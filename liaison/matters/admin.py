@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.admin import ReadOnlyMixin
+
 from .models import (
     Attachment,
     Category,
@@ -16,19 +18,6 @@ from .models import (
     MatterKind,
     MatterSettings,
 )
-
-
-class ReadOnlyMixin:
-    """View only: no adding, changing or deleting."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(MatterKind)
@@ -135,7 +124,7 @@ class ExtensionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Matter)
-class MatterAdmin(admin.ModelAdmin):
+class MatterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """Read-only: every change to a matter goes through services.py (with its timeline
     event and notifications); the admin is for looking things up."""
 
@@ -222,15 +211,6 @@ class MatterAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [CoOrganizerInline, ExtensionInline, AttachmentInline, MatterEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ExtensionRequest)

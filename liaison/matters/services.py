@@ -574,31 +574,9 @@ def _lock(matter: Matter) -> Matter:
     )
 
 
-def _event(
-    matter: Matter,
-    type_: str,
-    actor: Person | None,
-    *,
-    department: Department | None = None,
-    from_state: str = "",
-    reason: str = "",
-    text: str = "",
-    internal: bool = False,
-    at: datetime.datetime | None = None,
-    **data,
-) -> MatterEvent:
-    event = _event_row(
-        matter,
-        type_,
-        actor,
-        department=department,
-        from_state=from_state,
-        reason=reason,
-        text=text,
-        internal=internal,
-        at=at,
-        **data,
-    )
+def _event(matter: Matter, type_: str, actor: Person | None, **kwargs) -> MatterEvent:
+    """Append an event to the matter's timeline now (see _event_row for the arguments)."""
+    event = _event_row(matter, type_, actor, **kwargs)
     event.save()
     return event
 
