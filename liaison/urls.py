@@ -24,6 +24,7 @@ urlpatterns = [
     path("matters/", include("liaison.matters.urls")),
     path("inbox/", include("liaison.inbox.urls")),
     path("supervision/", include("liaison.supervision.urls")),
+    path("meetings/", include("liaison.meetings.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -4,6 +4,7 @@ from liaison.deadlines.sweep import run_sweep
 from liaison.inbox.models import Delivery
 from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import State
+from liaison.meetings.demo import build_demo_meetings
 from liaison.org.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Organization
 from liaison.supervision.demo import supervise_demo_matters
@@ -12,7 +13,7 @@ from liaison.supervision.demo import supervise_demo_matters
 class Command(BaseCommand):
     help = (
         "Build the demo hospital (示范市人民医院): departments, leaders, groups and people, "
-        "then a few hundred coordination matters in every state."
+        "then a few hundred coordination matters in every state, and its meeting series."
     )
 
     def add_arguments(self, parser):
@@ -57,9 +58,11 @@ class Command(BaseCommand):
             swept = run_sweep()
             done = ", ".join(f"{key} {value}" for key, value in sorted(swept.items()))
             self.stdout.write(f"Clocks caught up: {done or 'nothing was due'}.")
-            # The demo's people have made-up addresses: nothing is mailed to them (their
-            # inbox items stay).
-            Delivery.objects.filter(notification__recipient__organization=organization).delete()
+        series = build_demo_meetings(organization)
+        self.stdout.write(self.style.SUCCESS(f"Scheduled {len(series)} meeting series."))
+        # The demo's people have made-up addresses: nothing is mailed to them (their
+        # inbox items stay).
+        Delivery.objects.filter(notification__recipient__organization=organization).delete()
         self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
         for login in DEMO_LOGINS:
             self.stdout.write(f"  {login.username:<12} {login.role}")
