@@ -185,8 +185,6 @@ MEDIA_URL = "media/"
 # SQLite in the data folder by default, Redis (redis://host:6379/0) shared by several workers.
 QUEUE_URL = os.environ.get("QUEUE_URL", "")
 TASKS = {"default": {"BACKEND": "liaison.core.queue.HueyBackend"}}
-# Database connections one sweep uses side by side on PostgreSQL (SQLite: always one).
-SWEEP_CONNECTIONS = env_int("SWEEP_CONNECTIONS", 2)
 
 # E-mail: console backend unless EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")
