@@ -5,17 +5,22 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from liaison.matters import api as matters_api
+from liaison.meetings import api as meetings_api
 from liaison.org import api as org_api
 from liaison.supervision import api as supervision_api
 
 router = SimpleRouter()
 router.register("matters", matters_api.MatterViewSet, basename="api-matter")
+router.register("meeting-series", meetings_api.SeriesViewSet, basename="api-meeting-series")
+router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="api-token"),
     path("organization/", org_api.OrganizationView.as_view(), name="api-organization"),
     path("departments/", org_api.DepartmentListView.as_view(), name="api-departments"),
     path("matter-kinds/", matters_api.MatterKindListView.as_view(), name="api-matter-kinds"),
+    path("rooms/", meetings_api.RoomListView.as_view(), name="api-rooms"),
+    path("calendar.ics", meetings_api.CalendarView.as_view(), name="api-calendar"),
     path(
         "attachments/<int:pk>/download/",
         matters_api.AttachmentDownloadView.as_view(),

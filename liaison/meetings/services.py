@@ -647,6 +647,7 @@ def _checked_series(
         raise InvalidInput(_("Choose the first day."))
     if not isinstance(data.start_time, datetime.time):
         raise InvalidInput(_("Choose the start time."))
+    data.start_time = data.start_time.replace(second=0, microsecond=0)
     if not first_day_unchanged and data.start_date < timezone.localdate() - EARLIEST_START:
         raise InvalidInput(_("The first day can be at most a year ago."))
     _check_duration(data.duration)
@@ -894,10 +895,12 @@ def move_meeting(
     _require_manage(person, meeting)
     if not isinstance(start, datetime.datetime):
         raise InvalidInput(_("Choose the new start."))
+    start = start.replace(second=0, microsecond=0)
     if end is None:
         end = start + (meeting.end - meeting.start)
     if start < now - LATE_START:
         raise InvalidInput(_("A meeting cannot be moved into the past."))
+    end = end.replace(second=0, microsecond=0)
     if end <= start:
         raise InvalidInput(_("The meeting must end after it starts."))
     _check_duration(int((end - start).total_seconds() // 60))
@@ -1028,7 +1031,8 @@ def call_emergency_meeting(person: Person, data: EmergencyInput) -> tuple[Meetin
         raise InvalidInput(
             _("An emergency meeting is held within 24 hours; schedule a regular meeting for later.")
         )
-    start = max(start, now)
+    # Meetings are set to the minute (calendars keep seconds, nobody meets at 9:00:42).
+    start = max(start, now).replace(second=0, microsecond=0)
     duration = _check_duration(data.duration)
     link = _check_place(organization, data.room, data.online_link)
     _check_people(organization, data.chair, data.departments, data.people)

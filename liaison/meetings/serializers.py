@@ -1,0 +1,339 @@
+"""API serializers for meetings: what the API shows and what it accepts. Departments are
+named by code, people by username, rooms by code, as in the matters API; every rule stays
+in services.py, whose messages the API passes on."""
+
+import datetime
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from liaison.matters.serializers import (
+    DepartmentCodeField,
+    UsernameField,
+    UsernameInputField,
+    _OrganizationLookup,
+)
+
+from . import recurrence, services
+from .models import (
+    Attendance,
+    EmergencyCall,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    Room,
+)
+
+#: The longest window a list of meetings covers.
+MAX_WINDOW = datetime.timedelta(days=366)
+
+
+def _code(**kwargs):
+    return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
+
+
+# Output.
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Room
+        fields = ["code", "name", "location", "capacity"]
+        read_only_fields = fields
+
+
+class ClashSerializer(serializers.Serializer):
+    kind = serializers.CharField(read_only=True, help_text="`room`, `head` or `person`")
+    start = serializers.DateTimeField(read_only=True, help_text="of the new or moved meeting")
+    end = serializers.DateTimeField(read_only=True)
+    meeting = serializers.IntegerField(
+        source="other.pk", read_only=True, help_text="id of the meeting it clashes with"
+    )
+    person = UsernameField()
+    department = serializers.CharField(
+        source="department.code", read_only=True, allow_null=True, help_text="department code"
+    )
+    room = serializers.CharField(
+        source="room.code", read_only=True, allow_null=True, help_text="room code"
+    )
+    message = serializers.CharField(read_only=True)
+
+
+def _warnings_field():
+    return serializers.SerializerMethodField(
+        help_text="Clashes (会议撞车) found by this change: warnings, the change was made. "
+        "Empty when reading."
+    )
+
+
+class ParticipantDepartmentSerializer(serializers.Serializer):
+    department = serializers.CharField(source="department.code", read_only=True)
+    name = serializers.CharField(source="department.name", read_only=True)
+    attendance = serializers.ChoiceField(choices=Attendance.choices, read_only=True)
+
+
+class OccurrenceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "start", "end", "recurrence_id", "state", "overridden"]
+        read_only_fields = fields
+
+
+class _InvitationMixin(serializers.Serializer):
+    departments = serializers.SerializerMethodField()
+    people = serializers.SerializerMethodField()
+
+    def _rows(self, owner):
+        return list(owner.participants.select_related("department", "person__user"))
+
+    @extend_schema_field(ParticipantDepartmentSerializer(many=True))
+    def get_departments(self, owner) -> list:
+        rows = [p for p in self._rows(owner) if p.department_id]
+        return ParticipantDepartmentSerializer(rows, many=True).data
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.CharField(), help_text="usernames")
+    )
+    def get_people(self, owner) -> list:
+        return [p.person.user.username for p in self._rows(owner) if p.person_id]
+
+    @extend_schema_field(ClashSerializer(many=True))
+    def get_warnings(self, _owner) -> list:
+        return ClashSerializer(self.context.get("warnings", ()), many=True).data
+
+
+class SeriesSerializer(_InvitationMixin, serializers.ModelSerializer):
+    organizer = _code(help_text="department code")
+    chair = UsernameField()
+    room = _code(allow_null=True, help_text="room code")
+    created_by = UsernameField()
+    rule_text = serializers.SerializerMethodField(help_text="The rule in words.")
+    next_meetings = serializers.SerializerMethodField()
+    warnings = _warnings_field()
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "organizer",
+            "chair",
+            "rule",
+            "rule_text",
+            "start_date",
+            "start_time",
+            "duration",
+            "time_zone",
+            "room",
+            "online_link",
+            "description",
+            "departments",
+            "people",
+            "sequence",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "next_meetings",
+            "warnings",
+        ]
+        read_only_fields = fields
+
+    def get_rule_text(self, series) -> str:
+        return recurrence.describe(series.rule, series.time_zone)
+
+    @extend_schema_field(OccurrenceSerializer(many=True))
+    def get_next_meetings(self, series) -> list:
+        meetings = series.meetings.filter(end__gt=timezone.now()).order_by("start")[:5]
+        return OccurrenceSerializer(meetings, many=True).data
+
+
+class CallSerializer(serializers.ModelSerializer):
+    person = UsernameField()
+    minutes_to_confirm = serializers.IntegerField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = EmergencyCall
+        fields = ["person", "called_at", "confirmed_at", "minutes_to_confirm"]
+        read_only_fields = fields
+
+
+class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
+    series = serializers.PrimaryKeyRelatedField(read_only=True, help_text="series id, or null")
+    title = serializers.CharField(source="headline", read_only=True)
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, read_only=True)
+    # Not an enum in the schema: the matter's `state` enum has the same name.
+    state = serializers.CharField(read_only=True, help_text="`scheduled`, `cancelled` or `held`")
+    organizer = serializers.CharField(
+        source="organizing_department.code", read_only=True, help_text="department code"
+    )
+    chair = UsernameField(source="chair_person")
+    room = _code(allow_null=True, help_text="room code")
+    room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
+    matter = serializers.PrimaryKeyRelatedField(read_only=True, help_text="matter id, or null")
+    is_moved = serializers.BooleanField(read_only=True)
+    cancelled_by = UsernameField()
+    calls = CallSerializer(many=True, read_only=True)
+    warnings = _warnings_field()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "series",
+            "title",
+            "kind",
+            "start",
+            "end",
+            "recurrence_id",
+            "is_moved",
+            "overridden",
+            "state",
+            "room",
+            "room_name",
+            "online_link",
+            "organizer",
+            "chair",
+            "is_emergency",
+            "matter",
+            "departments",
+            "people",
+            "cancelled_at",
+            "cancelled_by",
+            "cancel_reason",
+            "calls",
+            "warnings",
+        ]
+        read_only_fields = fields
+
+    def _rows(self, meeting):
+        return super()._rows(meeting.series or meeting)
+
+
+# Input.
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class RoomCodeField(_OrganizationLookup):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "room code (see /api/v1/rooms/)")
+        super().__init__(**kwargs)
+
+    def lookup(self, organization, value):
+        return Room.objects.filter(organization=organization, code=value).first()
+
+    def unknown(self, value):
+        return _("Unknown room: %(code)s") % {"code": value}
+
+
+class DepartmentAttendanceSerializer(serializers.Serializer):
+    department = DepartmentCodeField()
+    attendance = serializers.ChoiceField(choices=Attendance.choices)
+
+
+def _text(help_text: str, **kwargs):
+    # Blank is let through: the service refuses it with its own message.
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", help_text=help_text, **kwargs
+    )
+
+
+class _InvitationInput(serializers.Serializer):
+    organizer = DepartmentCodeField()
+    chair = UsernameInputField(required=False, allow_null=True, default=None)
+    room = RoomCodeField(required=False, allow_null=True, default=None)
+    online_link = _text("web address of the online meeting")
+    departments = DepartmentAttendanceSerializer(many=True, required=False, default=list)
+    people = serializers.ListField(
+        child=UsernameInputField(), required=False, default=list, help_text="usernames"
+    )
+    description = _text("optional")
+
+    def invitation(self, data) -> dict:
+        return {
+            "departments": tuple((d["department"], d["attendance"]) for d in data["departments"]),
+            "people": tuple(data["people"]),
+        }
+
+
+class SeriesInputSerializer(_InvitationInput):
+    title = _text("required")
+    # All kinds, as the output has them; an emergency meeting is refused by the service.
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    rule = serializers.CharField(help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=FR")
+    start_date = serializers.DateField(help_text="the day the rule counts from")
+    start_time = serializers.TimeField()
+    duration = serializers.IntegerField(help_text="minutes")
+    time_zone = serializers.CharField(required=False, default=settings.TIME_ZONE)
+
+    def series_input(self, data) -> services.SeriesInput:
+        return services.SeriesInput(
+            title=data["title"],
+            kind=data["kind"],
+            organizer=data["organizer"],
+            rule=data["rule"],
+            start_date=data["start_date"],
+            start_time=data["start_time"],
+            duration=data["duration"],
+            time_zone=data["time_zone"],
+            room=data["room"],
+            online_link=data["online_link"],
+            chair=data["chair"],
+            description=data["description"],
+            **self.invitation(data),
+        )
+
+
+class EmergencyInputSerializer(_InvitationInput):
+    title = _text("required")
+    matter = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="id of the matter it is for"
+    )
+    start = serializers.DateTimeField(
+        required=False, allow_null=True, default=None, help_text="default: now"
+    )
+    duration = serializers.IntegerField(required=False, default=60, help_text="minutes")
+
+
+class MeetingFilterSerializer(serializers.Serializer):
+    department = DepartmentCodeField(required=False, help_text="meetings it organizes or attends")
+    person = UsernameInputField(required=False, help_text="meetings the person is expected at")
+    room = RoomCodeField(required=False)
+    to = serializers.DateField(required=False, help_text="last day (default: 31 days on)")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        # `from` is a Python keyword: the field is added by name.
+        fields["from"] = serializers.DateField(
+            required=False, help_text="first day (default: today)"
+        )
+        return fields
+
+    def validate(self, data):
+        start = data.get("from") or timezone.localdate()
+        end = data.get("to") or start + datetime.timedelta(days=31)
+        if end < start:
+            raise serializers.ValidationError({"to": _("The last day is before the first.")})
+        if end - start > MAX_WINDOW:
+            raise serializers.ValidationError({"to": _("Ask for at most a year of meetings.")})
+        return {**data, "from": start, "to": end}
+
+
+class MoveSerializer(serializers.Serializer):
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    room = RoomCodeField(
+        required=False, allow_null=True, help_text="room code; null for none; absent: unchanged"
+    )
+    online_link = serializers.CharField(
+        required=False, allow_blank=True, help_text="absent: unchanged"
+    )
+    reason = _text("optional")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = _text("required")
