@@ -1,0 +1,42 @@
+"""The demo meetings: the seeds' cadences with coming meetings, a moved and a cancelled
+meeting, and an emergency meeting with confirmations; made through the services, once."""
+
+import pytest
+from django.utils import timezone
+
+from liaison.matters.demo import build_demo_matters
+from liaison.meetings import selectors
+from liaison.meetings.demo import build_demo_meetings
+from liaison.meetings.models import MeetingKind, MeetingSeries, MeetingState
+from liaison.org.demo import build_demo_hospital
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_hospital_meets_at_the_seeds_cadences():
+    organization = build_demo_hospital()
+    build_demo_matters(organization, count=30)
+    made = build_demo_meetings(organization)
+    rules = {s.kind: s.rule for s in made}
+    assert rules == {
+        MeetingKind.COORDINATION: "FREQ=YEARLY;BYMONTH=1,7;BYDAY=3TH",  # twice a year
+        MeetingKind.LOCAL_DISCUSSION: "FREQ=MONTHLY;INTERVAL=2;BYDAY=2WE",  # every 2 months
+        MeetingKind.WEEKLY_MANAGEMENT: "FREQ=WEEKLY;BYDAY=MO",
+        MeetingKind.PROJECT: "FREQ=WEEKLY;BYDAY=FR",  # Friday project meeting
+        MeetingKind.QUALITY: "FREQ=MONTHLY;BYDAY=-1TH",  # monthly quality meeting
+    }
+    now = timezone.now()
+    for series in made:
+        assert series.meetings.filter(start__gt=now, state=MeetingState.SCHEDULED).exists()
+    coordination = next(s for s in made if s.kind == MeetingKind.COORDINATION)
+    assert coordination.participants.count() >= 40  # every internal department's head
+    assert sum(s.meetings.filter(state=MeetingState.CANCELLED).count() for s in made) == 1
+    assert sum(1 for s in made for m in s.meetings.all() if m.is_moved) == 1
+    emergency = selectors.meetings_in(selectors.Scope(organization)).get(is_emergency=True)
+    assert emergency.matter is not None and emergency.matter.is_open
+    assert emergency.calls.filter(confirmed_at__isnull=False).count() == 2
+    # The demo login 信息科 head sees their meetings in their own calendar.
+    zhuren = organization.people.get(user__username="zhuren")
+    assert selectors.upcoming_for(zhuren)
+    assert build_demo_meetings(organization) == []  # once
+    assert MeetingSeries.objects.filter(organization=organization).count() == 5
