@@ -313,3 +313,16 @@ def test_the_calendar_files_of_a_series_and_a_meeting(client, h, series):
     meeting = first_of(series)
     response = client.get(f"/meetings/{meeting.pk}.ics")
     assert b"BEGIN:VEVENT" in response.content and b"RRULE" not in response.content
+
+
+def test_rooms_are_kept_in_the_admin_and_meetings_are_read_only_there(client, h, series):
+    admin = h.p["office"].user
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    assert client.get("/admin/meetings/room/add/", **EN).status_code == 200
+    meeting = first_of(series)
+    assert client.get(f"/admin/meetings/meetingseries/{series.pk}/change/").status_code == 200
+    assert client.get(f"/admin/meetings/meeting/{meeting.pk}/change/").status_code == 200
+    assert client.get("/admin/meetings/meeting/").status_code == 200
+    assert client.get("/admin/meetings/meetingseries/add/").status_code == 403

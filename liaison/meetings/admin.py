@@ -1,0 +1,60 @@
+"""Meetings in the admin. Rooms are kept here; series, meetings and their history are
+read-only: they change only through the services (pages, API), which also record the
+change and tell the people invited."""
+
+from django.contrib import admin
+from django.db import models
+
+from liaison.core.admin import ReadOnlyMixin
+
+from .models import EmergencyCall, Meeting, MeetingEvent, MeetingSeries, Participant, Room
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "location", "capacity", "is_active", "organization"]
+    list_filter = ["is_active", "organization"]
+    search_fields = ["name", "code", "location"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class ParticipantInline(ReadOnlyMixin, admin.TabularInline):
+    model = Participant
+    fields = ["department", "attendance", "person"]
+    readonly_fields = fields
+    extra = 0
+
+
+class EventInline(ReadOnlyMixin, admin.TabularInline):
+    model = MeetingEvent
+    fields = ["at", "type", "actor", "meeting", "reason", "data"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "organizer", "rule", "start_time", "duration", "room"]
+    list_filter = ["kind", "organization"]
+    search_fields = ["title", "organizer__name", "rule"]
+    list_select_related = ["organizer", "room"]
+    inlines = [ParticipantInline, EventInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class CallInline(ReadOnlyMixin, admin.TabularInline):
+    model = EmergencyCall
+    fields = ["person", "called_at", "confirmed_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["start", "__str__", "state", "room", "overridden", "is_emergency"]
+    list_filter = ["state", "is_emergency", "overridden", "organization"]
+    search_fields = ["title", "series__title"]
+    list_select_related = ["series", "room"]
+    date_hierarchy = "start"
+    inlines = [ParticipantInline, CallInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
