@@ -53,8 +53,16 @@ MEETING_RELATED = (
 )
 
 
+PARTICIPANTS = ("participants__department", "participants__person__user")
+MEETING_PREFETCH = (
+    "calls__person__user",
+    *PARTICIPANTS,
+    *(f"series__{name}" for name in PARTICIPANTS),
+)
+
+
 def _meeting_queryset():
-    return Meeting.objects.select_related(*MEETING_RELATED).prefetch_related("calls__person__user")
+    return Meeting.objects.select_related(*MEETING_RELATED).prefetch_related(*MEETING_PREFETCH)
 
 
 class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
@@ -66,7 +74,11 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     parser_classes = [JSONParser, FormParser]
 
     def _answer(self, series, warnings=(), code=status.HTTP_200_OK) -> Response:
-        series = MeetingSeries.objects.select_related(*SERIES_RELATED).get(pk=series.pk)
+        series = (
+            MeetingSeries.objects.select_related(*SERIES_RELATED)
+            .prefetch_related(*PARTICIPANTS)
+            .get(pk=series.pk)
+        )
         context = {"request": self.request, "warnings": warnings}
         return Response(SeriesSerializer(series, context=context).data, status=code)
 
@@ -78,7 +90,9 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     def list(self, request):
         series = MeetingSeries.objects.filter(organization=self.person.organization)
         page = self.paginate_queryset(
-            series.select_related(*SERIES_RELATED).order_by("title", "pk")
+            series.select_related(*SERIES_RELATED)
+            .prefetch_related(*PARTICIPANTS)
+            .order_by("title", "pk")
         )
         return self.get_paginated_response(
             SeriesSerializer(page, many=True, context={"request": request}).data
@@ -197,7 +211,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
             data["to"] + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone
         )
         meetings = selectors.meetings_between(scope, start, end)
-        page = self.paginate_queryset(meetings.prefetch_related("calls__person__user"))
+        page = self.paginate_queryset(meetings.prefetch_related(*MEETING_PREFETCH))
         return self.get_paginated_response(
             MeetingSerializer(page, many=True, context={"request": request}).data
         )

@@ -28,6 +28,8 @@ from .models import (
     Room,
 )
 
+# Kinds are text in the schema, not an enum: the matters' links have a `kind` enum too.
+KIND_HELP = "one of " + ", ".join(f"`{kind}`" for kind in MeetingKind.values)
 #: The longest window a list of meetings covers.
 MAX_WINDOW = datetime.timedelta(days=366)
 
@@ -77,6 +79,9 @@ class ParticipantDepartmentSerializer(serializers.Serializer):
 
 
 class OccurrenceSerializer(serializers.ModelSerializer):
+    # Not an enum in the schema: the matter's `state` enum has the same name.
+    state = serializers.CharField(read_only=True, help_text="`scheduled`, `cancelled` or `held`")
+
     class Meta:
         model = Meeting
         fields = ["id", "start", "end", "recurrence_id", "state", "overridden"]
@@ -88,7 +93,8 @@ class _InvitationMixin(serializers.Serializer):
     people = serializers.SerializerMethodField()
 
     def _rows(self, owner):
-        return list(owner.participants.select_related("department", "person__user"))
+        # Prefetched by the API (PARTICIPANTS) for lists.
+        return list(owner.participants.all())
 
     @extend_schema_field(ParticipantDepartmentSerializer(many=True))
     def get_departments(self, owner) -> list:
@@ -107,6 +113,7 @@ class _InvitationMixin(serializers.Serializer):
 
 
 class SeriesSerializer(_InvitationMixin, serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     organizer = _code(help_text="department code")
     chair = UsernameField()
     room = _code(allow_null=True, help_text="room code")
@@ -165,7 +172,7 @@ class CallSerializer(serializers.ModelSerializer):
 class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
     series = serializers.PrimaryKeyRelatedField(read_only=True, help_text="series id, or null")
     title = serializers.CharField(source="headline", read_only=True)
-    kind = serializers.ChoiceField(choices=MeetingKind.choices, read_only=True)
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     # Not an enum in the schema: the matter's `state` enum has the same name.
     state = serializers.CharField(read_only=True, help_text="`scheduled`, `cancelled` or `held`")
     organizer = serializers.CharField(
@@ -211,7 +218,7 @@ class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
     def _rows(self, meeting):
-        return super()._rows(meeting.series or meeting)
+        return super()._rows(meeting.series if meeting.series_id else meeting)
 
 
 # Input.
@@ -262,8 +269,8 @@ class _InvitationInput(serializers.Serializer):
 
 class SeriesInputSerializer(_InvitationInput):
     title = _text("required")
-    # All kinds, as the output has them; an emergency meeting is refused by the service.
-    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    # Checked by the service, which also refuses `emergency` for a series.
+    kind = serializers.CharField(help_text=KIND_HELP)
     rule = serializers.CharField(help_text="RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=FR")
     start_date = serializers.DateField(help_text="the day the rule counts from")
     start_time = serializers.TimeField()

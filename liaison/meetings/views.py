@@ -16,6 +16,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -30,6 +31,8 @@ from .models import CalendarFeed, EmergencyCall, Meeting, MeetingSeries, Meeting
 
 #: How far the month calendar goes from this month, either way.
 MONTHS_AROUND = 60
+#: A series page lists its meetings of the coming three months at least.
+UPCOMING = datetime.timedelta(days=92)
 
 
 def _person(request) -> Person:
@@ -95,9 +98,14 @@ def calendar(request):
     person = _person(request)
     first = _month(request.GET.get("month"))
     scope = _scope(request, person)
-    query = {
-        key: request.GET[key] for key in ("mine", "department", "room") if request.GET.get(key)
-    }
+    # The month links keep the filter that applies, as the calendar understood it.
+    query = {}
+    if scope.person:
+        query["mine"] = "1"
+    elif scope.department:
+        query["department"] = scope.department.pk
+    elif scope.room:
+        query["room"] = scope.room.pk
     context = {
         "weeks": selectors.month_grid(scope, first.year, first.month),
         "month": first,
@@ -105,7 +113,7 @@ def calendar(request):
         "next": _shift(first, 1),
         "this_month": timezone.localdate().replace(day=1),
         "scope": scope,
-        "query": "&".join(f"{k}={v}" for k, v in query.items()),
+        "query": urlencode(query),
         "departments": Department.objects.filter(
             organization=person.organization, is_active=True
         ).order_by("sort_order", "code"),
@@ -223,8 +231,8 @@ def _participants(owner) -> tuple[list, list]:
 def series_detail(request, pk):
     person = _person(request)
     series = selectors.series_for(person, pk)
-    services.extend_horizon(series.organization, timezone.now())
     now = timezone.now()
+    services.extend_horizon(series.organization, now + UPCOMING)
     departments, invited = _participants(series)
     context = {
         "series": series,

@@ -257,3 +257,13 @@ def test_rooms_and_the_schema(h, room):
 def test_without_a_token_the_api_refuses(h, series):
     assert APIClient().get(SERIES).status_code in (401, 403)
     assert APIClient().get(MEETINGS).status_code in (401, 403)
+
+
+def test_a_page_of_meetings_costs_a_bounded_number_of_queries(
+    h, series, django_assert_max_num_queries
+):
+    client = api(h.p["outsider"])
+    client.get(MEETINGS)  # the first read may extend the horizon
+    with django_assert_max_num_queries(14):
+        body = client.get(MEETINGS, {"to": (timezone.localdate() + datetime.timedelta(days=90))})
+    assert len(body.json()["results"]) >= 12
