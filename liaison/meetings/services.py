@@ -772,7 +772,7 @@ def _facts(series: MeetingSeries) -> dict:
 
 def _lock_series(series: MeetingSeries) -> MeetingSeries:
     return (
-        MeetingSeries.objects.select_for_update()
+        MeetingSeries.objects.select_for_update(of=("self",))
         .select_related("organization", "organizer", "chair", "room")
         .get(pk=series.pk)
     )
