@@ -1777,6 +1777,12 @@ def _climb(
     if level != EscalationLevel.LEADER_IN_CHARGE:
         deciders += effects.handlers(department)
     effects.tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
+    if level == EscalationLevel.LEADING_GROUP:
+        # The leading group decides at its meetings (mechanism 3); imported here because
+        # the meetings import the matters' services.
+        from liaison.meetings.services import put_on_leading_group_agenda
+
+        put_on_leading_group_agenda(matter, person)
 
 
 # The clocks: what the sweep does to a matter whose reminder or deadline has come.

@@ -13,6 +13,8 @@ before it starts, a cancellation without a reason, a participant row that names 
 or both of a department and a person, and an emergency meeting inside a series.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -26,6 +28,8 @@ from liaison.org.models import Department, Organization, Person
 
 #: A meeting lasts at most a day.
 MAX_DURATION_MINUTES = 24 * 60
+#: Agenda items are proposed until this long before the meeting, unless it sets its own.
+AGENDA_CUTOFF = datetime.timedelta(hours=24)
 
 
 class Room(models.Model):
@@ -112,6 +116,13 @@ class MeetingSeries(models.Model):
     )
     online_link = models.URLField(_("online meeting link"), max_length=500, blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The leading group's meeting: a matter escalated to the leading group goes on the
+    # agenda of its next meeting by itself (services.put_on_leading_group_agenda).
+    for_leading_group = models.BooleanField(
+        _("the leading group's meeting"),
+        default=False,
+        help_text=_("Matters escalated to the leading group go on its next meeting's agenda."),
+    )
     # Occurrences exist up to here (excluded); reads further ahead extend it.
     materialized_until = models.DateTimeField()
     # Calendars' SEQUENCE: raised on every change, so subscribers take the new version.
@@ -138,6 +149,12 @@ class MeetingSeries(models.Model):
             models.CheckConstraint(condition=~Q(rule=""), name="meetings_series_has_rule"),
             models.CheckConstraint(condition=~Q(title=""), name="meetings_series_has_title"),
             models.CheckConstraint(condition=_has_place(), name="meetings_series_has_place"),
+            # Otherwise an escalated matter would have two agendas to land on.
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(for_leading_group=True),
+                name="meetings_one_leading_group_series",
+            ),
         ]
         indexes = [
             models.Index(
@@ -215,6 +232,8 @@ class Meeting(models.Model):
         related_name="+",
     )
     cancel_reason = models.TextField(_("reason for cancelling"), blank=True)
+    # Departments propose agenda items until then; empty: AGENDA_CUTOFF before the start.
+    agenda_cutoff = models.DateTimeField(_("agenda closes"), null=True, blank=True)
     is_emergency = models.BooleanField(_("emergency meeting"), default=False)
     matter = models.ForeignKey(
         Matter,
@@ -306,6 +325,10 @@ class Meeting(models.Model):
     @property
     def duration_minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def cutoff(self) -> datetime.datetime:
+        return self.agenda_cutoff or self.start - AGENDA_CUTOFF
 
 
 class Participant(models.Model):
@@ -439,6 +462,16 @@ class EventType(models.TextChoices):
     CANCELLED = "cancelled", _("Meeting cancelled")
     EMERGENCY_CALLED = "emergency_called", _("Emergency meeting called")
     CONFIRMED = "confirmed", _("Attendance confirmed")
+    CUTOFF_SET = "cutoff_set", _("Agenda closing time set")
+    ITEM_PROPOSED = "item_proposed", _("Agenda item proposed")
+    ITEM_ESCALATED = "item_escalated", _("Escalated matter put on the agenda")
+    ITEM_ACCEPTED = "item_accepted", _("Agenda item accepted")
+    ITEM_DECLINED = "item_declined", _("Agenda item declined")
+    ITEM_ARRANGED = "item_arranged", _("Agenda item arranged")
+    AGENDA_ORDERED = "agenda_ordered", _("Agenda reordered")
+    ATTENDANCE = "attendance", _("Attendance recorded")
+    MINUTES_SAVED = "minutes_saved", _("Minutes saved")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
 
 
 class MeetingEvent(AppendOnlyModel):
@@ -481,3 +514,293 @@ class MeetingEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+
+
+# The agenda (议题).
+
+
+class ItemState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class ItemSource(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed by a department")
+    ESCALATED = "escalated", _("Escalated to the leading group")
+
+
+class AgendaItem(models.Model):
+    """An item (议题) a department proposes for a meeting, or an escalated matter put on
+    the leading group's meeting; the organizer accepts and orders it. Its time slot
+    follows from the order and the minutes of the accepted items before it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("proposing department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    matter = models.ForeignKey(
+        Matter,
+        verbose_name=_("matter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    presenter = models.ForeignKey(
+        Person,
+        verbose_name=_("presenter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ItemState.choices, default=ItemState.PROPOSED
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=ItemSource.choices, default=ItemSource.PROPOSED
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    # Pre-briefing (通气): read only by the people named, and by whoever wrote it.
+    prebriefing = models.TextField(_("pre-briefing"), blank=True)
+    prebriefing_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    prebriefed = models.ManyToManyField(
+        Person, verbose_name=_("pre-briefed people"), blank=True, related_name="+"
+    )
+    proposed_by = models.ForeignKey(
+        Person,
+        verbose_name=_("proposed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="meetings_item_has_title"),
+            models.CheckConstraint(
+                condition=Q(state__in=ItemState.values), name="meetings_item_state"
+            ),
+            models.CheckConstraint(
+                condition=Q(source__in=ItemSource.values), name="meetings_item_source"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ItemState.DECLINED) | ~Q(decline_reason=""),
+                name="meetings_item_declined_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes=None) | Q(minutes__gte=1, minutes__lte=MAX_DURATION_MINUTES),
+                name="meetings_item_minutes",
+            ),
+            models.CheckConstraint(
+                condition=Q(prebriefing="") | Q(prebriefing_by__isnull=False),
+                name="meetings_item_prebriefing_has_author",
+            ),
+            # A matter is discussed once per meeting (escalating twice adds nothing).
+            models.UniqueConstraint(
+                fields=["meeting", "matter"],
+                condition=Q(matter__isnull=False),
+                name="meetings_item_matter_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+# Attendance.
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    SUBSTITUTED = "substituted", _("Sent a substitute")
+
+
+class AttendanceRecord(models.Model):
+    """Whether one expected person came, and if not, why and who came instead."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="attendance"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    presence = models.CharField(_("attendance"), max_length=12, choices=Presence.choices)
+    reason = models.CharField(_("reason for absence"), max_length=300, blank=True)
+    substitute = models.ForeignKey(
+        Person,
+        verbose_name=_("substitute"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey(
+        Person, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance record")
+        verbose_name_plural = _("attendance records")
+        ordering = ["meeting", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="meetings_attendance_once"),
+            models.CheckConstraint(
+                condition=Q(presence=Presence.PRESENT, reason="", substitute=None)
+                | Q(presence=Presence.ABSENT, substitute=None) & ~Q(reason="")
+                | Q(presence=Presence.SUBSTITUTED, substitute__isnull=False)
+                & ~Q(substitute=F("person")),
+                name="meetings_attendance_consistent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_presence_display()}"
+
+
+# Minutes (会议纪要).
+
+
+class MinutesState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    # Approved by the chair: distributed, archived, read-only.
+    APPROVED = "approved", _("Approved")
+
+
+class Minutes(models.Model):
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="minutes"
+    )
+    recorder = models.ForeignKey(
+        Person, verbose_name=_("recorder"), on_delete=models.PROTECT, related_name="+"
+    )
+    summary = models.TextField(_("summary"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=MinutesState.choices, default=MinutesState.DRAFT
+    )
+    updated_by = models.ForeignKey(
+        Person, verbose_name=_("last changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("changed"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        Person,
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state=MinutesState.DRAFT, approved_at=None, approved_by=None)
+                | Q(
+                    state=MinutesState.APPROVED,
+                    approved_at__isnull=False,
+                    approved_by__isnull=False,
+                ),
+                name="meetings_minutes_approval",
+            ),
+            models.CheckConstraint(condition=~Q(summary=""), name="meetings_minutes_has_summary"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.meeting)
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == MinutesState.APPROVED
+
+
+class Decision(models.Model):
+    """A decision or action (决议) of the minutes: on approval it becomes a tracked
+    matter dispatched to its owner department, with its responsible person and due date."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    position = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("decision"), max_length=200)
+    detail = models.TextField(_("detail"), blank=True)
+    owner_department = models.ForeignKey(
+        Department, verbose_name=_("owner department"), on_delete=models.PROTECT, related_name="+"
+    )
+    responsible = models.ForeignKey(
+        Person, verbose_name=_("responsible person"), on_delete=models.PROTECT, related_name="+"
+    )
+    due = models.DateField(_("due"))
+    matter = models.OneToOneField(
+        Matter,
+        verbose_name=_("matter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decision",
+    )
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["minutes", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="meetings_decision_has_title"),
+            models.UniqueConstraint(
+                fields=["minutes", "position"], name="meetings_decision_position"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MinutesReceipt(models.Model):
+    """The approved minutes sent to one participant (回执): when they read them."""
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent"))
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("minutes receipt")
+        verbose_name_plural = _("minutes receipts")
+        ordering = ["minutes", "read_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "person"], name="meetings_receipt_once"),
+            models.CheckConstraint(
+                condition=Q(read_at=None) | Q(read_at__gte=F("sent_at")),
+                name="meetings_receipt_read_after_sent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes} · {self.person}"

@@ -16,10 +16,24 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from liaison.matters.models import OPEN_STATES
 from liaison.org.models import Department, Organization, Person, Position, PositionRole
 
 from . import services
-from .models import Attendance, Meeting, MeetingSeries, MeetingState, Participant, Room
+from .models import (
+    AgendaItem,
+    Attendance,
+    AttendanceRecord,
+    Decision,
+    ItemState,
+    Meeting,
+    MeetingSeries,
+    MeetingState,
+    Minutes,
+    MinutesReceipt,
+    Participant,
+    Room,
+)
 
 
 def series_for(person: Person | None, pk) -> MeetingSeries:
@@ -253,3 +267,87 @@ def calendar_of(scope: Scope) -> Calendar:
             .order_by("start", "pk")
         )
     return Calendar(scope.label, series, exceptions, hidden, singles)
+
+
+# The agenda, attendance and minutes of one meeting.
+
+
+@dataclass
+class AgendaRow:
+    """An agenda item as a person sees it: its time slot (accepted items, in order, from
+    the meeting's start) and its pre-briefing only when it is for them."""
+
+    item: AgendaItem
+    start: datetime.datetime | None
+    end: datetime.datetime | None
+    prebriefing: str
+
+
+def agenda_of(meeting: Meeting, person: Person | None) -> list[AgendaRow]:
+    items = list(
+        meeting.agenda.select_related(
+            "department", "matter", "presenter", "proposed_by"
+        ).prefetch_related("prebriefed")
+    )
+    rows = []
+    moment = meeting.start
+    for item in items:
+        start = end = None
+        if item.state == ItemState.ACCEPTED and item.minutes:
+            start, end = moment, moment + datetime.timedelta(minutes=item.minutes)
+            moment = end
+        visible = services.may_read_prebriefing(person, item)
+        rows.append(AgendaRow(item, start, end, item.prebriefing if visible else ""))
+    return rows
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    """The meeting of the same series held before this one."""
+    if meeting.series_id is None:
+        return None
+    return (
+        Meeting.objects.filter(
+            series_id=meeting.series_id, state=MeetingState.HELD, start__lt=meeting.start
+        )
+        .order_by("-start")
+        .first()
+    )
+
+
+def carried_actions(meeting: Meeting) -> tuple[Meeting | None, list[Decision]]:
+    """The previous meeting of the series and its decisions whose matters are still open,
+    with their current state: they come up again until they are done."""
+    previous = previous_meeting(meeting)
+    if previous is None:
+        return None, []
+    decisions = list(
+        Decision.objects.filter(
+            minutes__meeting=previous,
+            matter__state__in=[s.value for s in OPEN_STATES],
+        ).select_related("matter", "owner_department", "responsible")
+    )
+    return previous, decisions
+
+
+def minutes_of(meeting: Meeting) -> Minutes | None:
+    return (
+        Minutes.objects.filter(meeting=meeting)
+        .select_related("recorder", "approved_by", "updated_by")
+        .first()
+    )
+
+
+def receipts_of(minutes: Minutes) -> list[MinutesReceipt]:
+    return list(minutes.receipts.select_related("person").order_by("read_at", "person__name"))
+
+
+def attendance_of(meeting: Meeting) -> list[tuple[Person, AttendanceRecord | None]]:
+    """Everyone expected, with what was recorded of them, the chair first."""
+    seats = services.seats_of(meeting)
+    records = {
+        r.person_id: r for r in meeting.attendance.select_related("substitute", "recorded_by")
+    }
+    people = Person.objects.filter(pk__in=set(seats) | set(records)).order_by("name_pinyin")
+    rows = [(p, records.get(p.pk)) for p in people]
+    rows.sort(key=lambda row: row[0].pk != (meeting.chair_person or Person()).pk)
+    return rows

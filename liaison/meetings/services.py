@@ -34,15 +34,22 @@ from django.utils.translation import gettext as _
 
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
-from liaison.matters.models import Matter
+from liaison.matters.models import Matter, MatterKind
 from liaison.matters.services import (
+    HANDLER_ROLES,
     InvalidInput,
+    MatterInput,
     NotAllowed,
     WrongState,
+    _department_of,
     _when,
     can_view,
+    create_matter,
+    dispatch,
+    handlers_of,
     handles,
     in_coordinating_office,
+    works_in,
 )
 from liaison.org.models import (
     Department,
@@ -57,16 +64,25 @@ from liaison.org.models import (
 from . import recurrence
 from .models import (
     MAX_DURATION_MINUTES,
+    AgendaItem,
     Attendance,
+    AttendanceRecord,
     CalendarFeed,
+    Decision,
     EmergencyCall,
     EventType,
+    ItemSource,
+    ItemState,
     Meeting,
     MeetingEvent,
     MeetingKind,
     MeetingSeries,
     MeetingState,
+    Minutes,
+    MinutesReceipt,
+    MinutesState,
     Participant,
+    Presence,
     Room,
 )
 
@@ -1134,3 +1150,715 @@ def reset_feed(person: Person) -> CalendarFeed:
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
     return feed
+
+
+# The agenda (议题).
+
+
+def _lock_agenda_meeting(meeting: Meeting) -> Meeting:
+    return (
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("series", "series__organizer", "series__chair", "organizer", "chair")
+        .get(pk=meeting.pk)
+    )
+
+
+def _require_open_agenda(meeting: Meeting) -> None:
+    """The agenda changes until the meeting is held or cancelled."""
+    if meeting.state == MeetingState.CANCELLED:
+        raise WrongState(
+            _("%(meeting)s was cancelled at %(time)s.")
+            % {"meeting": meeting.headline, "time": _when(meeting.cancelled_at)}
+        )
+    if meeting.state == MeetingState.HELD:
+        raise WrongState(
+            _("%(meeting)s was held; its agenda is closed.") % {"meeting": meeting.headline}
+        )
+
+
+def _meeting_person(meeting: Meeting, person: Person | None) -> Person | None:
+    if person is not None and (
+        person.organization_id != meeting.organization_id or not person.is_active
+    ):
+        raise InvalidInput(_("Unknown person: %(name)s") % {"name": person.name})
+    return person
+
+
+def _proposing_department(meeting: Meeting, person: Person) -> Department | None:
+    """The participating (or organizing) department the person acts for, if any."""
+    owner = meeting.series or meeting
+    ids = [
+        *owner.participants.filter(department__isnull=False).values_list(
+            "department_id", flat=True
+        ),
+        meeting.organizing_department.pk,
+    ]
+    position = (
+        Position.objects.current()
+        .filter(person=person, department_id__in=ids, role__in=HANDLER_ROLES)
+        .select_related("department")
+        .first()
+    )
+    return position.department if position is not None else None
+
+
+@dataclass
+class ItemInput:
+    title: str
+    description: str = ""
+    matter: Matter | None = None
+    presenter: Person | None = None
+    minutes: int | None = None
+    prebriefing: str = ""
+    prebriefed: tuple = ()  # people who may read the pre-briefing
+
+
+def _check_item(meeting: Meeting, person: Person, data: ItemInput) -> str:
+    title = _require_text(data.title, _("Give the agenda item a title."))
+    if len(title) > 200:
+        raise InvalidInput(_("The title is too long (at most 200 characters)."))
+    if data.matter is not None and (
+        data.matter.organization_id != meeting.organization_id or not can_view(person, data.matter)
+    ):
+        raise NotAllowed(_("You cannot see this matter."))
+    for someone in (data.presenter, *data.prebriefed):
+        _meeting_person(meeting, someone)
+    if data.minutes is not None:
+        _check_duration(data.minutes)
+    if data.prebriefed and not (data.prebriefing or "").strip():
+        raise InvalidInput(_("Write the pre-briefing for the people you name."))
+    if (data.prebriefing or "").strip() and not data.prebriefed:
+        raise InvalidInput(_("Name the people the pre-briefing is for."))
+    return title
+
+
+def _next_position(meeting: Meeting) -> int:
+    last = meeting.agenda.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def set_agenda_cutoff(meeting: Meeting, person: Person, cutoff: datetime.datetime) -> Meeting:
+    """The organizers set when proposals close for one meeting (by default AGENDA_CUTOFF
+    before its start)."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_open_agenda(meeting)
+    _require_manage(person, meeting)
+    if not isinstance(cutoff, datetime.datetime):
+        raise InvalidInput(_("Choose when the agenda closes."))
+    if cutoff > meeting.start:
+        raise InvalidInput(_("The agenda must close before the meeting starts."))
+    before = meeting.cutoff
+    meeting.agenda_cutoff = cutoff.replace(second=0, microsecond=0)
+    meeting.save(update_fields=["agenda_cutoff"])
+    _event(
+        meeting.organization_id,
+        EventType.CUTOFF_SET,
+        person,
+        meeting=meeting,
+        before=before,
+        after=meeting.agenda_cutoff,
+    )
+    return meeting
+
+
+@transaction.atomic
+def propose_item(meeting: Meeting, person: Person, data: ItemInput) -> AgendaItem:
+    """A department proposes an agenda item (议题) until the agenda closes; its head,
+    deputies and liaison officer, and anyone expected at the meeting, may. The
+    organizers may add items later too: they decide what the meeting discusses."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_open_agenda(meeting)
+    manages = may_manage_meeting(person, meeting)
+    department = _proposing_department(meeting, person)
+    if not manages and department is None and person.pk not in seats_of(meeting):
+        raise NotAllowed(
+            _("Only the departments and people invited to %(meeting)s propose its agenda.")
+            % {"meeting": meeting.headline}
+        )
+    now = timezone.now()
+    if now >= meeting.cutoff and not manages:
+        raise WrongState(
+            _("The agenda of %(meeting)s closed at %(time)s; ask the organizers.")
+            % {"meeting": meeting.headline, "time": _when(meeting.cutoff)}
+        )
+    title = _check_item(meeting, person, data)
+    if data.matter is not None and meeting.agenda.filter(matter=data.matter).exists():
+        raise WrongState(_("%(number)s is already on the agenda.") % {"number": data.matter.number})
+    prebriefing = (data.prebriefing or "").strip()
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        title=title,
+        description=(data.description or "").strip(),
+        department=department or _department_of(person, []),
+        matter=data.matter,
+        presenter=data.presenter,
+        minutes=data.minutes,
+        # What the organizers add is on the agenda at once.
+        state=ItemState.ACCEPTED if manages else ItemState.PROPOSED,
+        prebriefing=prebriefing,
+        prebriefing_by=person if prebriefing else None,
+        proposed_by=person,
+        proposed_at=now,
+    )
+    item.prebriefed.set(data.prebriefed)
+    _event(
+        meeting.organization_id,
+        EventType.ITEM_PROPOSED,
+        person,
+        meeting=meeting,
+        item=item.pk,
+        title=title,
+        department=item.department,
+        matter=data.matter.number if data.matter else "",
+    )
+    if not manages:
+        _tell(
+            _organizers(meeting),
+            person,
+            meeting,
+            meeting.headline,
+            _("Agenda item proposed: %(title)s") % {"title": title},
+        )
+    if prebriefing:
+        _tell_prebriefed(item, person)
+    return item
+
+
+def _organizers(meeting: Meeting) -> list[int]:
+    people = [p.pk for p in handlers_of(meeting.organizing_department)]
+    if meeting.chair_person is not None:
+        people.append(meeting.chair_person.pk)
+    return people
+
+
+def _tell_prebriefed(item: AgendaItem, actor: Person) -> None:
+    _tell(
+        list(item.prebriefed.values_list("pk", flat=True)),
+        actor,
+        item.meeting,
+        item.meeting.headline,
+        _("Pre-briefing (通气) on: %(title)s") % {"title": item.title},
+    )
+
+
+def _lock_item(item: AgendaItem) -> AgendaItem:
+    item = AgendaItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    item.meeting = _lock_agenda_meeting(item.meeting)
+    return item
+
+
+@transaction.atomic
+def decide_item(item: AgendaItem, person: Person, *, accept: bool, reason: str = "") -> AgendaItem:
+    """The organizers accept a proposed item onto the agenda, or decline it with a reason."""
+    item = _lock_item(item)
+    meeting = item.meeting
+    _require_open_agenda(meeting)
+    _require_manage(person, meeting)
+    wanted = ItemState.ACCEPTED if accept else ItemState.DECLINED
+    if item.state == wanted:
+        raise WrongState(
+            _("%(title)s is already %(state)s.")
+            % {"title": item.title, "state": item.get_state_display()}
+        )
+    item.state = wanted
+    item.decline_reason = "" if accept else _require_text(reason, _("Say why it is declined."))
+    item.save(update_fields=["state", "decline_reason"])
+    _event(
+        meeting.organization_id,
+        EventType.ITEM_ACCEPTED if accept else EventType.ITEM_DECLINED,
+        person,
+        meeting=meeting,
+        reason=item.decline_reason,
+        item=item.pk,
+        title=item.title,
+    )
+    if item.proposed_by_id:
+        _tell(
+            [item.proposed_by_id],
+            person,
+            meeting,
+            meeting.headline,
+            (
+                _("On the agenda: %(title)s")
+                if accept
+                else _("Not on the agenda: %(title)s (%(reason)s)")
+            )
+            % {"title": item.title, "reason": item.decline_reason},
+        )
+    return item
+
+
+@transaction.atomic
+def arrange_item(item: AgendaItem, person: Person, data: ItemInput) -> AgendaItem:
+    """The organizers (or whoever proposed it, while it is only proposed) change an
+    item: title, presenter, time slot, pre-briefing and whom it is for."""
+    item = _lock_item(item)
+    meeting = item.meeting
+    _require_open_agenda(meeting)
+    if not may_manage_meeting(person, meeting) and not (
+        item.proposed_by_id == person.pk and item.state == ItemState.PROPOSED
+    ):
+        raise NotAllowed(
+            _("Only the organizers of %(meeting)s arrange its agenda.")
+            % {"meeting": meeting.headline}
+        )
+    title = _check_item(meeting, person, ItemInput(**{**data.__dict__, "matter": None}))
+    before = {
+        "title": item.title,
+        "presenter": item.presenter,
+        "minutes": item.minutes,
+        "prebriefing": item.prebriefing,
+        "prebriefed": sorted(p.employee_number for p in item.prebriefed.all()),
+    }
+    prebriefing = (data.prebriefing or "").strip()
+    item.title = title
+    item.description = (data.description or "").strip()
+    item.presenter = data.presenter
+    item.minutes = data.minutes
+    if prebriefing != item.prebriefing:
+        item.prebriefing_by = person if prebriefing else None
+    item.prebriefing = prebriefing
+    item.save()
+    item.prebriefed.set(data.prebriefed)
+    after = {
+        "title": item.title,
+        "presenter": item.presenter,
+        "minutes": item.minutes,
+        "prebriefing": item.prebriefing,
+        "prebriefed": sorted(p.employee_number for p in data.prebriefed),
+    }
+    # The timeline is visible to every participant: it says the pre-briefing changed,
+    # never what it says.
+    changes = {
+        key: ([before[key], after[key]] if key != "prebriefing" else True)
+        for key in after
+        if _plain(before[key]) != _plain(after[key])
+    }
+    if changes:
+        _event(
+            meeting.organization_id,
+            EventType.ITEM_ARRANGED,
+            person,
+            meeting=meeting,
+            item=item.pk,
+            changes=changes,
+        )
+        if "prebriefing" in changes or ("prebriefed" in changes and prebriefing):
+            _tell_prebriefed(item, person)
+    return item
+
+
+@transaction.atomic
+def order_agenda(meeting: Meeting, person: Person, item_ids: list[int]) -> list[AgendaItem]:
+    """The organizers put the items in the order given (every item of the meeting, once)."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_open_agenda(meeting)
+    _require_manage(person, meeting)
+    items = {item.pk: item for item in meeting.agenda.all()}
+    if sorted(item_ids) != sorted(items):
+        raise InvalidInput(_("Give every agenda item of the meeting once."))
+    before = sorted(items, key=lambda pk: (items[pk].position, pk))
+    for position, pk in enumerate(item_ids, start=1):
+        items[pk].position = position
+    AgendaItem.objects.bulk_update(items.values(), ["position"])
+    if before != list(item_ids):
+        _event(
+            meeting.organization_id,
+            EventType.AGENDA_ORDERED,
+            person,
+            meeting=meeting,
+            before=before,
+            after=list(item_ids),
+        )
+    return [items[pk] for pk in item_ids]
+
+
+def next_leading_group_meeting(organization_id: int) -> Meeting | None:
+    series = MeetingSeries.objects.filter(
+        organization_id=organization_id, for_leading_group=True
+    ).first()
+    if series is None:
+        return None
+    now = timezone.now()
+    if series.materialized_until < now + HORIZON:
+        _materialize(series, now + HORIZON + SLACK)
+    return (
+        series.meetings.filter(state=MeetingState.SCHEDULED, start__gt=now)
+        .order_by("start")
+        .first()
+    )
+
+
+def put_on_leading_group_agenda(matter: Matter, actor: Person | None) -> AgendaItem | None:
+    """A matter escalated to the leading group goes on the agenda of the leading group's
+    next meeting (the series marked `for_leading_group`) by itself, accepted: the ladder
+    ends there. Nothing happens without such a series, or when it is already on it.
+    Called by liaison.matters.services._climb."""
+    meeting = next_leading_group_meeting(matter.organization_id)
+    if meeting is None or meeting.agenda.filter(matter=matter).exists():
+        return None
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        title=matter.title,
+        description=matter.number,
+        department=matter.lead_department or matter.originator_department,
+        matter=matter,
+        state=ItemState.ACCEPTED,
+        source=ItemSource.ESCALATED,
+        proposed_by=actor,
+    )
+    _event(
+        meeting.organization_id,
+        EventType.ITEM_ESCALATED,
+        actor,
+        meeting=meeting,
+        item=item.pk,
+        title=item.title,
+        matter=matter.number,
+    )
+    return item
+
+
+def may_read_prebriefing(person: Person | None, item: AgendaItem) -> bool:
+    """Pre-briefings (通气) are for the people named, and whoever wrote them: not for
+    the organizers as such, nor for the other participants."""
+    if person is None or not item.prebriefing:
+        return False
+    if item.prebriefing_by_id == person.pk:
+        return True
+    return any(p.pk == person.pk for p in item.prebriefed.all())
+
+
+# Attendance.
+
+
+def may_record(person: Person | None, meeting: Meeting) -> bool:
+    """The organizers and the named recorder record attendance and write the minutes."""
+    if person is None:
+        return False
+    minutes = Minutes.objects.filter(meeting=meeting).only("recorder_id").first()
+    return may_manage_meeting(person, meeting) or (
+        minutes is not None and minutes.recorder_id == person.pk
+    )
+
+
+def _require_record(person: Person, meeting: Meeting) -> None:
+    if not may_record(person, meeting):
+        raise NotAllowed(
+            _("Only the organizers and the recorder of %(meeting)s record it.")
+            % {"meeting": meeting.headline}
+        )
+
+
+def _require_started(meeting: Meeting) -> None:
+    if meeting.state == MeetingState.CANCELLED:
+        raise WrongState(
+            _("%(meeting)s was cancelled at %(time)s.")
+            % {"meeting": meeting.headline, "time": _when(meeting.cancelled_at)}
+        )
+    if meeting.start > timezone.now():
+        raise WrongState(
+            _("%(meeting)s begins at %(time)s; it is recorded once it has begun.")
+            % {"meeting": meeting.headline, "time": _when(meeting.start)}
+        )
+
+
+def _require_draft_minutes(meeting: Meeting) -> Minutes | None:
+    minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_approved:
+        raise WrongState(
+            _("The minutes were approved by %(person)s at %(time)s and are archived.")
+            % {"person": minutes.approved_by.name, "time": _when(minutes.approved_at)}
+        )
+    return minutes
+
+
+@dataclass
+class PresenceInput:
+    person: Person
+    presence: str
+    reason: str = ""
+    substitute: Person | None = None
+
+
+@transaction.atomic
+def record_attendance(
+    meeting: Meeting, person: Person, rows: Iterable[PresenceInput]
+) -> list[AttendanceRecord]:
+    """Record who of those expected came, who was absent and why, who sent a
+    substitute. A person recorded again is recorded anew."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_started(meeting)
+    _require_record(person, meeting)
+    _require_draft_minutes(meeting)
+    expected = seats_of(meeting)
+    rows = list(rows)
+    if not rows:
+        raise InvalidInput(_("Record at least one person."))
+    now = timezone.now()
+    saved = []
+    changes = {}
+    for row in rows:
+        if row.person is None or row.person.pk not in expected:
+            raise InvalidInput(
+                _("%(name)s is not expected at this meeting.")
+                % {"name": row.person.name if row.person else "—"}
+            )
+        if row.presence not in Presence.values:
+            raise InvalidInput(_("Say whether %(name)s came.") % {"name": row.person.name})
+        reason = (row.reason or "").strip()
+        substitute = row.substitute
+        if row.presence == Presence.ABSENT and not reason:
+            raise InvalidInput(_("Say why %(name)s was absent.") % {"name": row.person.name})
+        if row.presence == Presence.SUBSTITUTED:
+            if substitute is None:
+                raise InvalidInput(
+                    _("Choose who came instead of %(name)s.") % {"name": row.person.name}
+                )
+            _meeting_person(meeting, substitute)
+            if substitute.pk == row.person.pk:
+                raise InvalidInput(_("A person cannot substitute for themselves."))
+        else:
+            substitute = None
+        if row.presence == Presence.PRESENT:
+            reason = ""
+        record, _created = AttendanceRecord.objects.update_or_create(
+            meeting=meeting,
+            person=row.person,
+            defaults={
+                "presence": row.presence,
+                "reason": reason,
+                "substitute": substitute,
+                "recorded_by": person,
+                "recorded_at": now,
+            },
+        )
+        saved.append(record)
+        changes[row.person.employee_number] = [
+            row.presence,
+            reason,
+            substitute.employee_number if substitute else "",
+        ]
+    _event(meeting.organization_id, EventType.ATTENDANCE, person, meeting=meeting, people=changes)
+    return saved
+
+
+# Minutes (会议纪要).
+
+
+@dataclass
+class DecisionInput:
+    title: str
+    owner_department: Department | None
+    responsible: Person | None
+    due: datetime.date | None
+    detail: str = ""
+
+
+@dataclass
+class MinutesInput:
+    summary: str
+    recorder: Person | None = None  # None: unchanged, or the writer for new minutes
+    decisions: tuple = ()  # DecisionInput
+
+
+def _check_decision(meeting: Meeting, number: int, data: DecisionInput) -> str:
+    values = {"number": number}
+    title = _require_text(data.title, _("Decision %(number)s: say what was decided.") % values)
+    if len(title) > 200:
+        raise InvalidInput(_("Decision %(number)s: at most 200 characters.") % values)
+    owner = data.owner_department
+    if owner is None or owner.organization_id != meeting.organization_id or not owner.is_active:
+        raise InvalidInput(_("Decision %(number)s: choose the owner department.") % values)
+    if owner.kind == DepartmentKind.EXTERNAL:
+        raise InvalidInput(_("Decision %(number)s: an external unit cannot own it.") % values)
+    if data.responsible is None or not works_in(data.responsible, owner):
+        raise InvalidInput(
+            _("Decision %(number)s: choose a responsible person of %(department)s.")
+            % {**values, "department": owner.name}
+        )
+    if not isinstance(data.due, datetime.date):
+        raise InvalidInput(_("Decision %(number)s: choose the due date.") % values)
+    if data.due < timezone.localdate():
+        raise InvalidInput(_("Decision %(number)s: the due date cannot be in the past.") % values)
+    return title
+
+
+@transaction.atomic
+def save_minutes(meeting: Meeting, person: Person, data: MinutesInput) -> Minutes:
+    """The recorder (or an organizer, who may name the recorder) writes the minutes and
+    their decisions, each with owner department, responsible person and due date. They
+    stay a draft, changeable, until the chair approves them."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_started(meeting)
+    _require_record(person, meeting)
+    minutes = _require_draft_minutes(meeting)
+    summary = _require_text(data.summary, _("Write the summary of the meeting."))
+    recorder = _meeting_person(meeting, data.recorder)
+    renames = recorder is not None and minutes is not None and recorder.pk != minutes.recorder_id
+    if renames and not may_manage_meeting(person, meeting):
+        raise NotAllowed(_("Only the organizers name the recorder."))
+    decisions = list(data.decisions)
+    titles = [_check_decision(meeting, n, d) for n, d in enumerate(decisions, start=1)]
+    now = timezone.now()
+    created = minutes is None
+    if created:
+        minutes = Minutes(meeting=meeting, recorder=recorder or person)
+    elif recorder is not None:
+        minutes.recorder = recorder
+    minutes.summary = summary
+    minutes.updated_by = person
+    minutes.updated_at = now
+    minutes.save()
+    minutes.decisions.all().delete()
+    Decision.objects.bulk_create(
+        Decision(
+            minutes=minutes,
+            position=n,
+            title=title,
+            detail=(d.detail or "").strip(),
+            owner_department=d.owner_department,
+            responsible=d.responsible,
+            due=d.due,
+        )
+        for n, (title, d) in enumerate(zip(titles, decisions, strict=True), start=1)
+    )
+    _event(
+        meeting.organization_id,
+        EventType.MINUTES_SAVED,
+        person,
+        meeting=meeting,
+        recorder=minutes.recorder,
+        decisions=len(decisions),
+        created=created,
+    )
+    return minutes
+
+
+def may_approve(person: Person | None, meeting: Meeting) -> bool:
+    """The chair approves the minutes; a meeting without a chair, its organizers."""
+    if person is None:
+        return False
+    chair = meeting.chair_person
+    if chair is not None:
+        return chair.pk == person.pk
+    return may_manage_meeting(person, meeting)
+
+
+def _decision_kind(organization_id: int) -> MatterKind:
+    kind = MatterKind.objects.filter(
+        organization_id=organization_id, code=DECISION_KIND, is_active=True
+    ).first()
+    if kind is None:
+        raise InvalidInput(
+            _("The organization has no active kind of matter “%(code)s” for decisions.")
+            % {"code": DECISION_KIND}
+        )
+    return kind
+
+
+#: The kind of matter a decision becomes.
+DECISION_KIND = "coordination"
+
+
+@transaction.atomic
+def approve_minutes(meeting: Meeting, person: Person) -> Minutes:
+    """The chair approves the minutes: every decision becomes a tracked matter,
+    dispatched to its owner department with its responsible person and due date (raised
+    by the chair, through the matters' services); the meeting is held; the minutes are
+    archived (read-only) and sent to everyone expected or recorded, with read receipts."""
+    meeting = _lock_agenda_meeting(meeting)
+    _require_started(meeting)
+    if not may_approve(person, meeting):
+        raise NotAllowed(
+            _("Only the chair of %(meeting)s approves its minutes.") % {"meeting": meeting.headline}
+        )
+    minutes = _require_draft_minutes(meeting)
+    if minutes is None:
+        raise WrongState(_("There are no minutes to approve yet."))
+    decisions = list(minutes.decisions.select_related("owner_department", "responsible"))
+    kind = _decision_kind(meeting.organization_id)
+    origin = _department_of(person, [meeting.organizing_department])
+    when = _when(meeting.start)
+    for number, decision in enumerate(decisions, start=1):
+        _check_decision(
+            meeting,
+            number,
+            DecisionInput(
+                decision.title, decision.owner_department, decision.responsible, decision.due
+            ),
+        )
+        detail = _("Decided at %(meeting)s on %(time)s (minutes: %(url)s).") % {
+            "meeting": meeting.headline,
+            "time": when,
+            "url": meeting_url(meeting),
+        }
+        matter = create_matter(
+            person,
+            MatterInput(
+                title=decision.title,
+                kind=kind,
+                description=f"{decision.detail}\n\n{detail}".strip(),
+                originator_department=origin,
+                due=decision.due,
+            ),
+            submit=True,
+        )
+        matter = dispatch(
+            matter,
+            person,
+            lead=decision.owner_department,
+            due=decision.due,
+            responsible=decision.responsible,
+            reason=detail,
+        )
+        decision.matter = matter
+        decision.save(update_fields=["matter"])
+    now = timezone.now()
+    minutes.state = MinutesState.APPROVED
+    minutes.approved_by = person
+    minutes.approved_at = now
+    minutes.save(update_fields=["state", "approved_by", "approved_at"])
+    meeting.state = MeetingState.HELD
+    meeting.save(update_fields=["state"])
+    readers = set(seats_of(meeting)) | set(
+        meeting.attendance.exclude(substitute=None).values_list("substitute_id", flat=True)
+    )
+    readers.add(minutes.recorder_id)
+    MinutesReceipt.objects.bulk_create(
+        MinutesReceipt(minutes=minutes, person_id=pk, sent_at=now)
+        for pk in sorted(readers)
+        if pk != person.pk
+    )
+    _event(
+        meeting.organization_id,
+        EventType.MINUTES_APPROVED,
+        person,
+        meeting=meeting,
+        matters=[d.matter.number for d in decisions],
+        sent_to=len(readers - {person.pk}),
+    )
+    _tell(
+        readers,
+        person,
+        meeting,
+        meeting.headline,
+        _("The minutes are approved; please read them (%(count)s decisions).")
+        % {"count": len(decisions)},
+    )
+    return minutes
+
+
+def read_minutes(meeting: Meeting, person: Person | None) -> bool:
+    """A participant opened the approved minutes: their receipt (回执) records when,
+    once. The receipt row is the record; no timeline event repeats it."""
+    if person is None:
+        return False
+    return bool(
+        MinutesReceipt.objects.filter(minutes__meeting=meeting, person=person, read_at=None).update(
+            read_at=timezone.now()
+        )
+    )
