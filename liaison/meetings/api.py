@@ -4,6 +4,11 @@
 - GET /api/v1/meetings/?department=&person=&room=&from=&to=, GET .../{id}/
 - POST /api/v1/meetings/{id}/move/, .../cancel/, .../confirm/ (an emergency meeting)
 - POST /api/v1/meetings/emergency/ calls an emergency meeting
+- GET/POST /api/v1/meetings/{id}/agenda/ (POST proposes an item)
+- GET/POST /api/v1/meetings/{id}/attendance/
+- GET/PUT /api/v1/meetings/{id}/minutes/ (decisions with owner department, responsible
+  person and due date), POST .../minutes/approve/ (the chair: the decisions become
+  matters, whose ids it answers)
 - GET /api/v1/rooms/
 - GET /api/v1/calendar.ics?department=CODE (or person=USERNAME, or room=CODE)
 
@@ -22,7 +27,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,10 +39,17 @@ from liaison.matters.serializers import ErrorSerializer
 from . import calendar_feed, selectors, services
 from .models import Meeting, MeetingSeries, Room
 from .serializers import (
+    AgendaSerializer,
+    ApprovedSerializer,
+    AttendanceInputSerializer,
+    AttendanceRowSerializer,
     CancelSerializer,
     EmergencyInputSerializer,
+    ItemInputSerializer,
     MeetingFilterSerializer,
     MeetingSerializer,
+    MinutesInputSerializer,
+    MinutesSerializer,
     MoveSerializer,
     RoomSerializer,
     SeriesInputSerializer,
@@ -298,6 +310,159 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
             ),
         )
         return self._answer(meeting, clashes, status.HTTP_201_CREATED)
+
+    # The agenda (议题).
+
+    def _agenda(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
+        previous, carried = selectors.carried_actions(meeting)
+        data = {
+            "cutoff": meeting.cutoff,
+            "items": selectors.agenda_of(meeting, self.person),
+            "previous_meeting": previous.pk if previous else None,
+            "carried_over": carried,
+        }
+        return Response(AgendaSerializer(data).data, status=code)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The agenda: items in order with their slots, and the open actions of the "
+        "previous meeting of the series",
+        request=None,
+        responses={200: AgendaSerializer, 404: ErrorSerializer},
+        tags=["meetings"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Propose an agenda item (before the agenda closes; the organizers at any time)",
+        request=ItemInputSerializer,
+        responses=_refusals({201: AgendaSerializer}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def agenda(self, request, pk=None):
+        meeting = self._meeting(pk)
+        if request.method == "GET":
+            return self._agenda(meeting)
+        data = self.valid(ItemInputSerializer, request.data)
+        matter = None
+        if data["matter"] is not None:
+            matter = matter_selectors.matter_for(self.person, data["matter"])
+        services.propose_item(
+            meeting,
+            self.person,
+            services.ItemInput(
+                title=data["title"],
+                description=data["description"],
+                matter=matter,
+                presenter=data["presenter"],
+                minutes=data["minutes"],
+                prebriefing=data["prebriefing"],
+                prebriefed=tuple(data["prebriefed"]),
+            ),
+        )
+        return self._agenda(meeting, status.HTTP_201_CREATED)
+
+    # Attendance.
+
+    def _attendance(self, meeting: Meeting) -> Response:
+        rows = [{"person": p, "record": r} for p, r in selectors.attendance_of(meeting)]
+        return Response(AttendanceRowSerializer(rows, many=True).data)
+
+    @extend_schema(
+        methods=["GET"],
+        summary="Everyone expected, and what was recorded of them",
+        request=None,
+        responses={200: AttendanceRowSerializer(many=True), 404: ErrorSerializer},
+        tags=["meetings"],
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Record attendance: present, absent with a reason, or a substitute",
+        request=AttendanceInputSerializer,
+        responses=_refusals({200: AttendanceRowSerializer(many=True)}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["get", "post"])
+    def attendance(self, request, pk=None):
+        meeting = self._meeting(pk)
+        if request.method == "POST":
+            data = self.valid(AttendanceInputSerializer, request.data)
+            services.record_attendance(
+                meeting,
+                self.person,
+                [
+                    services.PresenceInput(
+                        row["person"], row["presence"], row["reason"], row["substitute"]
+                    )
+                    for row in data["records"]
+                ],
+            )
+        return self._attendance(meeting)
+
+    # Minutes (会议纪要).
+
+    def _minutes(self, meeting: Meeting):
+        minutes = selectors.minutes_of(meeting)
+        if minutes is None:
+            raise NotFound(_("No minutes have been written for this meeting yet."))
+        return minutes
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The minutes, their decisions and read receipts (reading them is recorded)",
+        request=None,
+        responses={200: MinutesSerializer, 404: ErrorSerializer},
+        tags=["meetings"],
+    )
+    @extend_schema(
+        methods=["PUT"],
+        summary="Write the minutes (the recorder or the organizers), until the chair approves them",
+        request=MinutesInputSerializer,
+        responses=_refusals({200: MinutesSerializer}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["get", "put"])
+    def minutes(self, request, pk=None):
+        meeting = self._meeting(pk)
+        if request.method == "PUT":
+            data = self.valid(MinutesInputSerializer, request.data)
+            services.save_minutes(
+                meeting,
+                self.person,
+                services.MinutesInput(
+                    summary=data["summary"],
+                    recorder=data["recorder"],
+                    decisions=tuple(
+                        services.DecisionInput(
+                            title=d["title"],
+                            detail=d["detail"],
+                            owner_department=d["owner_department"],
+                            responsible=d["responsible"],
+                            due=d["due"],
+                        )
+                        for d in data["decisions"]
+                    ),
+                ),
+            )
+        else:
+            services.read_minutes(meeting, self.person)
+        return Response(MinutesSerializer(self._minutes(meeting)).data)
+
+    @extend_schema(
+        summary="Approve the minutes (the chair): every decision becomes a matter dispatched "
+        "to its owner; the meeting is held; the minutes are sent to the participants",
+        request=None,
+        responses=_refusals({200: ApprovedSerializer}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["post"], url_path="minutes/approve")
+    def approve_minutes(self, request, pk=None):
+        meeting = self._meeting(pk)
+        minutes = services.approve_minutes(meeting, self.person)
+        matters = list(minutes.decisions.values_list("matter_id", flat=True))
+        return Response(
+            ApprovedSerializer({"matters": matters, "minutes": self._minutes(meeting)}).data
+        )
 
 
 class RoomListView(PersonAPIMixin, generics.ListAPIView):

@@ -344,3 +344,159 @@ class MoveSerializer(serializers.Serializer):
 
 class CancelSerializer(serializers.Serializer):
     reason = _text("required")
+
+
+# The agenda, attendance and minutes of a meeting.
+
+
+class AgendaItemSerializer(serializers.Serializer):
+    """An agenda row (selectors.AgendaRow) as the requesting person sees it."""
+
+    id = serializers.IntegerField(source="item.pk", read_only=True)
+    position = serializers.IntegerField(source="item.position", read_only=True)
+    title = serializers.CharField(source="item.title", read_only=True)
+    description = serializers.CharField(source="item.description", read_only=True)
+    department = serializers.CharField(
+        source="item.department.code", read_only=True, allow_null=True, help_text="department code"
+    )
+    matter = serializers.IntegerField(
+        source="item.matter_id", read_only=True, allow_null=True, help_text="matter id"
+    )
+    matter_number = serializers.CharField(
+        source="item.matter.number", read_only=True, allow_null=True
+    )
+    presenter = UsernameField(source="item.presenter")
+    minutes = serializers.IntegerField(source="item.minutes", read_only=True, allow_null=True)
+    start = serializers.DateTimeField(read_only=True, allow_null=True, help_text="time slot")
+    end = serializers.DateTimeField(read_only=True, allow_null=True)
+    state = serializers.CharField(
+        source="item.state", read_only=True, help_text="`proposed`, `accepted` or `declined`"
+    )
+    source = serializers.CharField(
+        source="item.source", read_only=True, help_text="`proposed` or `escalated`"
+    )
+    decline_reason = serializers.CharField(source="item.decline_reason", read_only=True)
+    prebriefing = serializers.CharField(
+        read_only=True, help_text="The pre-briefing (通气), only for the people it names."
+    )
+    proposed_by = UsernameField(source="item.proposed_by")
+    proposed_at = serializers.DateTimeField(source="item.proposed_at", read_only=True)
+
+
+class CarriedActionSerializer(serializers.Serializer):
+    title = serializers.CharField(read_only=True)
+    matter = serializers.IntegerField(source="matter_id", read_only=True)
+    matter_number = serializers.CharField(source="matter.number", read_only=True)
+    matter_state = serializers.CharField(source="matter.state", read_only=True)
+    owner_department = serializers.CharField(source="owner_department.code", read_only=True)
+    responsible = UsernameField()
+    due = serializers.DateField(read_only=True)
+
+
+class AgendaSerializer(serializers.Serializer):
+    cutoff = serializers.DateTimeField(read_only=True, help_text="proposals close then")
+    items = AgendaItemSerializer(many=True, read_only=True)
+    previous_meeting = serializers.IntegerField(read_only=True, allow_null=True)
+    carried_over = CarriedActionSerializer(
+        many=True,
+        read_only=True,
+        help_text="Open decisions of the previous meeting of the series, with their state.",
+    )
+
+
+class ItemInputSerializer(serializers.Serializer):
+    title = _text("required")
+    description = _text("optional")
+    matter = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="id of a matter it is about"
+    )
+    presenter = UsernameInputField(required=False, allow_null=True, default=None)
+    minutes = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="length of its slot"
+    )
+    prebriefing = _text("pre-briefing (通气), read only by `prebriefed`")
+    prebriefed = serializers.ListField(
+        child=UsernameInputField(), required=False, default=list, help_text="usernames"
+    )
+
+
+class AttendanceRowSerializer(serializers.Serializer):
+    person = UsernameField()
+    name = serializers.CharField(source="person.name", read_only=True)
+    presence = serializers.CharField(
+        source="record.presence",
+        read_only=True,
+        allow_null=True,
+        help_text="`present`, `absent`, `substituted`, or null: not recorded",
+    )
+    reason = serializers.CharField(source="record.reason", read_only=True, allow_null=True)
+    substitute = UsernameField(source="record.substitute")
+    recorded_by = UsernameField(source="record.recorded_by")
+    recorded_at = serializers.DateTimeField(
+        source="record.recorded_at", read_only=True, allow_null=True
+    )
+
+
+class PresenceInputSerializer(serializers.Serializer):
+    person = UsernameInputField()
+    presence = serializers.CharField(help_text="`present`, `absent` or `substituted`")
+    reason = _text("why absent")
+    substitute = UsernameInputField(required=False, allow_null=True, default=None)
+
+
+class AttendanceInputSerializer(serializers.Serializer):
+    records = PresenceInputSerializer(many=True)
+
+
+class DecisionSerializer(serializers.Serializer):
+    position = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    detail = serializers.CharField(read_only=True)
+    owner_department = serializers.CharField(source="owner_department.code", read_only=True)
+    responsible = UsernameField()
+    due = serializers.DateField(read_only=True)
+    matter = serializers.IntegerField(
+        source="matter_id", read_only=True, allow_null=True, help_text="set on approval"
+    )
+
+
+class ReceiptSerializer(serializers.Serializer):
+    person = UsernameField()
+    sent_at = serializers.DateTimeField(read_only=True)
+    read_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
+class MinutesSerializer(serializers.Serializer):
+    meeting = serializers.IntegerField(source="meeting_id", read_only=True)
+    recorder = UsernameField()
+    summary = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True, help_text="`draft` or `approved`")
+    updated_by = UsernameField()
+    updated_at = serializers.DateTimeField(read_only=True)
+    approved_by = UsernameField()
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    decisions = DecisionSerializer(many=True, read_only=True, source="decisions.all")
+    receipts = ReceiptSerializer(many=True, read_only=True, source="receipts.all")
+
+
+class DecisionInputSerializer(serializers.Serializer):
+    title = _text("what was decided (becomes the matter's title)")
+    detail = _text("optional")
+    owner_department = DepartmentCodeField()
+    responsible = UsernameInputField(help_text="username of a person of the owner department")
+    due = serializers.DateField()
+
+
+class MinutesInputSerializer(serializers.Serializer):
+    summary = _text("required")
+    recorder = UsernameInputField(
+        required=False, allow_null=True, default=None, help_text="named by the organizers"
+    )
+    decisions = DecisionInputSerializer(many=True, required=False, default=list)
+
+
+class ApprovedSerializer(serializers.Serializer):
+    matters = serializers.ListField(
+        child=serializers.IntegerField(), help_text="ids of the matters the decisions became"
+    )
+    minutes = MinutesSerializer()
