@@ -1404,6 +1404,15 @@ def arrange_item(item: AgendaItem, person: Person, data: ItemInput) -> AgendaIte
             _("Only the organizers of %(meeting)s arrange its agenda.")
             % {"meeting": meeting.headline}
         )
+    if item.prebriefing and not may_read_prebriefing(person, item):
+        # Who cannot read a pre-briefing cannot change it either; it stays as it is.
+        data = ItemInput(
+            **{
+                **data.__dict__,
+                "prebriefing": item.prebriefing,
+                "prebriefed": tuple(item.prebriefed.all()),
+            }
+        )
     title = _check_item(meeting, person, ItemInput(**{**data.__dict__, "matter": None}))
     before = {
         "title": item.title,

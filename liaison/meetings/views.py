@@ -22,12 +22,31 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from liaison.matters import selectors as matter_selectors
-from liaison.matters.services import MatterError
-from liaison.org.models import Department, Person
+from liaison.matters.models import Matter
+from liaison.matters.services import InvalidInput, MatterError, can_view
+from liaison.org.models import Department, DepartmentKind, Person
 
 from . import calendar_feed, recurrence, selectors, services
-from .forms import EmergencyForm, MoveForm, SeriesForm, organizable_departments
-from .models import CalendarFeed, EmergencyCall, Meeting, MeetingSeries, MeetingState, Room
+from . import minutes_docx as minutes_document
+from .forms import (
+    CutoffForm,
+    EmergencyForm,
+    ItemForm,
+    MoveForm,
+    SeriesForm,
+    organizable_departments,
+)
+from .models import (
+    AgendaItem,
+    CalendarFeed,
+    EmergencyCall,
+    ItemState,
+    Meeting,
+    MeetingSeries,
+    MeetingState,
+    Presence,
+    Room,
+)
 
 #: How far the month calendar goes from this month, either way.
 MONTHS_AROUND = 60
@@ -71,6 +90,14 @@ def _month(value: str) -> datetime.date:
     return first
 
 
+def _day(value: str | None) -> datetime.date | None:
+    try:
+        day = datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if _month(day.strftime("%Y-%m")) == day.replace(day=1) else None
+
+
 def _scope(request, person: Person) -> selectors.Scope:
     organization = person.organization
     if request.GET.get("mine") == "1":
@@ -96,8 +123,13 @@ def _shift(first: datetime.date, months: int) -> datetime.date:
 @login_required
 def calendar(request):
     person = _person(request)
-    first = _month(request.GET.get("month"))
     scope = _scope(request, person)
+    day = _day(request.GET.get("day"))
+    if day is not None and request.htmx:
+        # "+N more" in a day of the grid: the meetings it did not show.
+        context = {"meetings": selectors.day_meetings(scope, day)[selectors.DAY_SHOWS :]}
+        return render(request, "meetings/_chips.html", context)
+    first = day.replace(day=1) if day is not None else _month(request.GET.get("month"))
     # The month links keep the filter that applies, as the calendar understood it.
     query = {}
     if scope.person:
@@ -107,7 +139,7 @@ def calendar(request):
     elif scope.room:
         query["room"] = scope.room.pk
     context = {
-        "weeks": selectors.month_grid(scope, first.year, first.month),
+        "weeks": selectors.month_grid(scope, first.year, first.month, expanded=day),
         "month": first,
         "previous": _shift(first, -1),
         "next": _shift(first, 1),
@@ -306,6 +338,9 @@ def detail(request, pk):
         "move_form": MoveForm(meeting),
         "events": list(meeting.events.select_related("actor").order_by("-at", "-pk")),
     }
+    # Opening the page with approved minutes is reading them (the receipt, 回执).
+    services.read_minutes(meeting, person)
+    context.update(_record_context(person, meeting))
     return render(request, "meetings/detail.html", context)
 
 
@@ -476,3 +511,369 @@ def feed(request, token):
     response = _ics(calendar_feed.render(calendar))
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# The agenda, attendance and minutes of a meeting (cards on its page).
+
+
+def _record_context(person: Person, meeting: Meeting) -> dict:
+    """What the agenda, attendance and minutes cards of the meeting page need."""
+    now = timezone.now()
+    agenda_open = meeting.state == MeetingState.SCHEDULED
+    may_manage = services.may_manage_meeting(person, meeting)
+    previous, carried = selectors.carried_actions(meeting)
+    minutes = selectors.minutes_of(meeting)
+    started = meeting.state != MeetingState.CANCELLED and meeting.start <= now
+    may_record = started and services.may_record(person, meeting)
+    draft = minutes is None or not minutes.is_approved
+    return {
+        "agenda": selectors.agenda_of(meeting, person),
+        "agenda_open": agenda_open,
+        "may_arrange": agenda_open and may_manage,
+        "may_propose": agenda_open and (may_manage or now < meeting.cutoff),
+        "item_form": ItemForm(person, auto_id="new-item-%s"),
+        "cutoff_form": CutoffForm(meeting),
+        "previous": previous,
+        "carried": carried,
+        "attendance": selectors.attendance_of(meeting),
+        "presences": Presence.choices,
+        "may_record": may_record and draft,
+        "minutes": minutes,
+        "decisions": list(
+            minutes.decisions.select_related("owner_department", "responsible", "matter")
+        )
+        if minutes
+        else [],
+        "may_write": may_record and draft,
+        "may_approve": started
+        and minutes is not None
+        and draft
+        and services.may_approve(person, meeting),
+        "receipts": selectors.receipts_of(minutes) if minutes and minutes.is_approved else [],
+        **_choices(meeting.organization),
+    }
+
+
+def _choices(organization) -> dict:
+    """The people and the departments the minutes and attendance forms offer."""
+    return {
+        "people": list(
+            Person.objects.filter(organization=organization, is_active=True).order_by(
+                "name_pinyin", "pk"
+            )
+        ),
+        "owner_departments": list(
+            Department.objects.filter(organization=organization, is_active=True)
+            .exclude(kind=DepartmentKind.EXTERNAL)
+            .order_by("sort_order", "code")
+        ),
+    }
+
+
+def _back(meeting: Meeting, anchor: str):
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#{anchor}")
+
+
+def _refused(request, error: MatterError) -> None:
+    messages.error(request, error.message)
+
+
+def _matter_by_number(person: Person, number: str):
+    """The matter of that number the person may see, or None for no number."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    matter = Matter.objects.filter(organization=person.organization, number=number).first()
+    if matter is None or not can_view(person, matter):
+        raise InvalidInput(_("No matter %(number)s that you can see.") % {"number": number})
+    return matter
+
+
+def _item_of(person: Person, pk) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "matter"),
+        pk=pk,
+        meeting__organization_id=person.organization_id,
+    )
+
+
+@login_required
+@require_POST
+def propose_item(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    form = ItemForm(person, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return _back(meeting, "agenda")
+    try:
+        matter = _matter_by_number(person, form.cleaned_data.get("matter"))
+        item = services.propose_item(meeting, person, form.item_input(matter))
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("The item is on the agenda.")
+            if item.state == ItemState.ACCEPTED
+            else _("The item is proposed; the organizers decide on it."),
+        )
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def arrange_item(request, pk):
+    person = _person(request)
+    item = _item_of(person, pk)
+    form = ItemForm(person, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return _back(item.meeting, "agenda")
+    try:
+        services.arrange_item(item, person, form.item_input(item.matter))
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The agenda item is saved."))
+    return _back(item.meeting, "agenda")
+
+
+@login_required
+@require_POST
+def decide_item(request, pk):
+    person = _person(request)
+    item = _item_of(person, pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.decide_item(item, person, accept=accept, reason=request.POST.get("reason", ""))
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request, _("The item is accepted.") if accept else _("The item is declined.")
+        )
+    return _back(item.meeting, "agenda")
+
+
+@login_required
+@require_POST
+def move_item(request, pk):
+    """One place up or down the agenda."""
+    person = _person(request)
+    item = _item_of(person, pk)
+    order = list(item.meeting.agenda.order_by("position", "pk").values_list("pk", flat=True))
+    index = order.index(item.pk)
+    other = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+        try:
+            services.order_agenda(item.meeting, person, order)
+        except MatterError as error:
+            _refused(request, error)
+    if request.htmx:
+        return _agenda_card(request, person, item.meeting)
+    return _back(item.meeting, "agenda")
+
+
+def _agenda_card(request, person: Person, meeting: Meeting):
+    meeting = selectors.meeting_for(person, meeting.pk)
+    return render(
+        request,
+        "meetings/_agenda.html",
+        {"meeting": meeting, **_record_context(person, meeting)},
+    )
+
+
+@login_required
+@require_POST
+def set_cutoff(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    form = CutoffForm(meeting, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose when the agenda closes."))
+        return _back(meeting, "agenda")
+    try:
+        services.set_agenda_cutoff(meeting, person, form.cleaned_data["cutoff"])
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The agenda closing time is saved."))
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def record_attendance(request, pk):
+    """One row per expected person: presence_<id>, reason_<id>, substitute_<id>; rows
+    left without a choice are not recorded."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    people = {p.pk: p for p in Person.objects.filter(organization=person.organization)}
+    rows = []
+    for key, presence in request.POST.items():
+        pk = key.removeprefix("presence_")
+        if key == pk or not pk.isdigit() or not presence:
+            continue
+        substitute = request.POST.get(f"substitute_{pk}") or ""
+        rows.append(
+            services.PresenceInput(
+                people.get(int(pk)),
+                presence,
+                request.POST.get(f"reason_{pk}", ""),
+                people.get(int(substitute)) if substitute.isdigit() else None,
+            )
+        )
+    try:
+        services.record_attendance(meeting, person, rows)
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Attendance is recorded."))
+    return _back(meeting, "attendance")
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def save_minutes(request, pk):
+    """The minutes form: the summary, the recorder, and decision rows as parallel lists
+    (rows without a decision are left out)."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    departments = Department.objects.in_bulk(
+        [int(v) for v in request.POST.getlist("decision_owner") if v.isdigit()]
+    )
+    people = Person.objects.filter(organization=person.organization).in_bulk(
+        [
+            int(v)
+            for v in (*request.POST.getlist("decision_responsible"), request.POST.get("recorder"))
+            if v and v.isdigit()
+        ]
+    )
+
+    def pick(found: dict, value: str | None):
+        return found.get(int(value)) if value and value.isdigit() else None
+
+    decisions = []
+    for title, detail, owner, responsible, due in zip(
+        request.POST.getlist("decision_title"),
+        request.POST.getlist("decision_detail"),
+        request.POST.getlist("decision_owner"),
+        request.POST.getlist("decision_responsible"),
+        request.POST.getlist("decision_due"),
+        strict=False,
+    ):
+        if title.strip():
+            decisions.append(
+                services.DecisionInput(
+                    title=title,
+                    detail=detail,
+                    owner_department=pick(departments, owner),
+                    responsible=pick(people, responsible),
+                    due=_date(due),
+                )
+            )
+    try:
+        services.save_minutes(
+            meeting,
+            person,
+            services.MinutesInput(
+                summary=request.POST.get("summary", ""),
+                recorder=pick(people, request.POST.get("recorder")),
+                decisions=tuple(decisions),
+            ),
+        )
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The minutes are saved."))
+    return _back(meeting, "minutes")
+
+
+@login_required
+def decision_row(request, pk):
+    """A blank decision row for the minutes form (htmx adds it)."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    return render(
+        request,
+        "meetings/_decision_row.html",
+        {"decision": None, **_choices(meeting.organization)},
+    )
+
+
+@login_required
+@require_POST
+def approve_minutes(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    try:
+        minutes = services.approve_minutes(meeting, person)
+    except MatterError as error:
+        _refused(request, error)
+    else:
+        count = minutes.decisions.count()
+        messages.success(
+            request,
+            ngettext(
+                "The minutes are approved and sent; %(count)s decision is now a matter.",
+                "The minutes are approved and sent; %(count)s decisions are now matters.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back(meeting, "minutes")
+
+
+def _minutes_or_404(meeting: Meeting):
+    minutes = selectors.minutes_of(meeting)
+    if minutes is None:
+        raise Http404
+    return minutes
+
+
+@login_required
+def minutes_docx(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    minutes = _minutes_or_404(meeting)
+    services.read_minutes(meeting, person)
+    response = HttpResponse(
+        minutes_document.render(meeting, minutes),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.docx"'
+    return response
+
+
+@login_required
+def minutes_print(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    minutes = _minutes_or_404(meeting)
+    services.read_minutes(meeting, person)
+    attendance = selectors.attendance_of(meeting)
+    return render(
+        request,
+        "meetings/minutes_print.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "place": services.place_of(meeting.room, meeting.online_link),
+            "decisions": list(
+                minutes.decisions.select_related("owner_department", "responsible", "matter")
+            ),
+            "present": [(p, r) for p, r in attendance if r and r.presence != Presence.ABSENT],
+            "absent": [(p, r) for p, r in attendance if r and r.presence == Presence.ABSENT],
+        },
+    )
