@@ -21,6 +21,7 @@ from liaison.org.models import Department, Organization, Person, Position, Posit
 
 from . import services
 from .models import (
+    MAX_DURATION_MINUTES,
     AgendaItem,
     Attendance,
     AttendanceRecord,
@@ -34,6 +35,8 @@ from .models import (
     Participant,
     Room,
 )
+
+LONGEST = datetime.timedelta(minutes=MAX_DURATION_MINUTES)
 
 
 def series_for(person: Person | None, pk) -> MeetingSeries:
@@ -167,7 +170,10 @@ def meetings_between(
     services.extend_horizon(scope.organization, end)
     return (
         meetings_in(scope)
-        .filter(start__lt=end, end__gt=start)
+        # No meeting lasts longer than MAX_DURATION_MINUTES (the services refuse it):
+        # bounding the start on both sides keeps the index range to the period, not
+        # every meeting since the first.
+        .filter(start__lt=end, start__gt=start - LONGEST, end__gt=start)
         .select_related(*MEETING_RELATED)
         .order_by("start", "pk")
     )
@@ -176,16 +182,53 @@ def meetings_between(
 # The month calendar.
 
 
+#: Meetings a day of the month grid shows; the rest behind "+N more" (a whole
+#: hospital's month holds a thousand meetings, which no grid cell can show).
+DAY_SHOWS = 6
+
+
 @dataclass
 class Day:
     date: datetime.date
     in_month: bool
     is_today: bool
     meetings: list = field(default_factory=list)
+    expanded: bool = False
+
+    @property
+    def shown(self) -> list:
+        return self.meetings if self.expanded else self.meetings[:DAY_SHOWS]
+
+    @property
+    def more(self) -> int:
+        return len(self.meetings) - len(self.shown)
 
 
-def month_grid(scope: Scope, year: int, month: int) -> list[list[Day]]:
-    """Weeks from Monday to Sunday covering the month, each day with its meetings."""
+def _for_grid(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Only what a chip shows: a month of a whole hospital is a thousand meetings."""
+    return (
+        meetings.select_related(None).select_related("series").only(*GRID_FIELDS, "series__title")
+    )
+
+
+GRID_FIELDS = ("series", "title", "start", "end", "state", "is_emergency", "recurrence_id")
+
+
+def day_meetings(scope: Scope, date: datetime.date) -> list[Meeting]:
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
+    return [
+        m
+        for m in _for_grid(meetings_between(scope, start, start + datetime.timedelta(days=1)))
+        if timezone.localtime(m.start).date() == date
+    ]
+
+
+def month_grid(
+    scope: Scope, year: int, month: int, expanded: datetime.date | None = None
+) -> list[list[Day]]:
+    """Weeks from Monday to Sunday covering the month, each day with its meetings (all of
+    them on the `expanded` day)."""
     first = datetime.date(year, month, 1)
     start = first - datetime.timedelta(days=first.weekday())
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -196,12 +239,13 @@ def month_grid(scope: Scope, year: int, month: int) -> list[list[Day]]:
             start + datetime.timedelta(days=n),
             (start + datetime.timedelta(days=n)).month == month,
             start + datetime.timedelta(days=n) == today,
+            expanded=start + datetime.timedelta(days=n) == expanded,
         )
         for n in range((end - start).days)
     }
     zone = timezone.get_current_timezone()
     moments = [datetime.datetime.combine(d, datetime.time.min, tzinfo=zone) for d in (start, end)]
-    for meeting in meetings_between(scope, *moments):
+    for meeting in _for_grid(meetings_between(scope, *moments)):
         day = days.get(timezone.localtime(meeting.start).date())
         if day is not None:
             day.meetings.append(meeting)
