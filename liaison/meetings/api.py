@@ -175,6 +175,7 @@ def _series_data(series: MeetingSeries) -> dict:
         "room": series.room.code if series.room else None,
         "online_link": series.online_link,
         "description": series.description,
+        "for_leading_group": series.for_leading_group,
         "departments": [
             {"department": p.department.code, "attendance": p.attendance}
             for p in participants

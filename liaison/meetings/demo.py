@@ -1,6 +1,10 @@
 """Demo meetings: the demo hospital's rooms and its meeting series at the cadences of the
 seeds (mechanism 8), made through the services, with a meeting moved, one cancelled, and
 an emergency meeting for an open matter that two of the people called have confirmed.
+The last weekly management meeting was held: its agenda, attendance and approved minutes,
+whose decisions became matters, which the next meeting carries as open actions; the next
+one has items proposed. The hospital-wide coordination meeting is the leading group's:
+matters escalated to the leading group are on its agenda.
 
 Call after the demo hospital exists (liaison.org.demo.build_demo_hospital), and after its
 matters if the emergency meeting should have one: `build_demo_meetings(organization)`.
@@ -13,13 +17,23 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.matters.models import OPEN_STATES, Matter, Urgency
+from liaison.matters import services as matter_services
+from liaison.matters.models import OPEN_STATES, EscalationLevel, Matter, Urgency
 from liaison.matters.services import default_responsible, leader_in_charge
 from liaison.org.models import Department, DepartmentKind, Organization, Person, Position
 from liaison.org.models import PositionRole as Role
 
 from . import services
-from .models import Attendance, Meeting, MeetingKind, MeetingSeries, MeetingState, Room
+from .models import (
+    AGENDA_CUTOFF,
+    Attendance,
+    Meeting,
+    MeetingKind,
+    MeetingSeries,
+    MeetingState,
+    Presence,
+    Room,
+)
 
 A = Attendance
 
@@ -48,6 +62,7 @@ SERIES = [
         "departments": "*",
         "people": ["head:YLD"],
         "description": "各科室提出本科或相关科室在信息工作中存在的问题，分析讨论，制定解决方案。",
+        "for_leading_group": True,
     },
     {
         "title": "信息化建设局部讨论会",
@@ -193,11 +208,16 @@ def build_demo_meetings(organization: Organization) -> list[MeetingSeries]:
                     p for p in (_who(key, departments) for key in plan.get("people", ())) if p
                 ),
                 description=plan["description"],
+                for_leading_group=plan.get("for_leading_group", False),
             ),
         )
         made.append(series)
     _exceptions(made, rooms)
     _emergency(organization, departments, rooms)
+    management = next(s for s in made if s.kind == MeetingKind.WEEKLY_MANAGEMENT)
+    _held(management, departments)
+    _proposed(management, departments)
+    _escalated(organization)
     return made
 
 
@@ -264,3 +284,132 @@ def _emergency(organization: Organization, departments, rooms: dict[str, Room]) 
     for minutes, call in zip((3, 7), meeting.calls.order_by("pk")[:2], strict=False):
         with time_machine.travel(called_at + datetime.timedelta(minutes=minutes), tick=False):
             services.confirm_attendance(meeting, call.person)
+
+
+def _held(series: MeetingSeries, departments: dict[str, Department]) -> None:
+    """The last weekly management meeting, held: items proposed three days before and
+    accepted, attendance with an absence and a substitute, minutes written by the office's
+    liaison officer and approved by the chair, whose decisions became matters; a few
+    participants have read them."""
+    meeting = (
+        series.meetings.filter(start__lt=timezone.now() - datetime.timedelta(hours=2))
+        .exclude(state=MeetingState.CANCELLED)
+        .order_by("-start")
+        .first()
+    )
+    if meeting is None or series.chair is None:
+        return
+    organizer = default_responsible(series.organizer)
+    with time_machine.travel(meeting.start - datetime.timedelta(days=3), tick=False):
+        for code, title, minutes in (
+            ("YWK", "门诊与住院检查预约衔接不畅", 20),
+            ("HLB", "夜间护理人力调配方案", 15),
+        ):
+            item = services.propose_item(
+                meeting,
+                _head(departments[code]) or default_responsible(departments[code]),
+                services.ItemInput(title=title, minutes=minutes),
+            )
+            services.decide_item(item, organizer, accept=True)
+    expected = list(services.seats_of(meeting))
+    people = {p.pk: p for p in Person.objects.filter(pk__in=expected)}
+    nursing = _head(departments["HLB"])
+    with time_machine.travel(meeting.start + datetime.timedelta(minutes=50), tick=False):
+        rows = []
+        for pk in expected:
+            if nursing is not None and pk == nursing.pk:
+                deputy = _liaison(departments["HLB"])
+                rows.append(
+                    services.PresenceInput(people[pk], Presence.SUBSTITUTED, substitute=deputy)
+                    if deputy is not None
+                    else services.PresenceInput(people[pk], Presence.ABSENT, reason="外出学习")
+                )
+            elif len(rows) == 3 and pk != series.chair_id:
+                rows.append(services.PresenceInput(people[pk], Presence.ABSENT, reason="院外会诊"))
+            else:
+                rows.append(services.PresenceInput(people[pk], Presence.PRESENT))
+        services.record_attendance(meeting, organizer, rows)
+        day = timezone.localdate()
+        decisions = [
+            ("XXK", "开通门诊检查预约与住院床位信息共享接口", 21),
+            ("YWK", "制定门诊转住院检查预约衔接流程", 14),
+            ("HLB", "试行夜间护理人力弹性调配方案", 30),
+        ]
+        services.save_minutes(
+            meeting,
+            organizer,
+            services.MinutesInput(
+                summary="会议听取了医务科、护理部的议题汇报，讨论了门诊与住院检查预约衔接、"
+                "夜间护理人力调配两个问题，形成以下决议。",
+                recorder=_liaison(series.organizer) or organizer,
+                decisions=tuple(
+                    services.DecisionInput(
+                        title,
+                        departments[code],
+                        default_responsible(departments[code]),
+                        day + datetime.timedelta(days=days),
+                    )
+                    for code, title, days in decisions
+                ),
+            ),
+        )
+        minutes = services.approve_minutes(meeting, series.chair)
+    # The owners accept all but the last decision the same afternoon.
+    with time_machine.travel(meeting.start + datetime.timedelta(hours=6), tick=False):
+        for decision in list(minutes.decisions.select_related("matter", "responsible"))[:-1]:
+            matter_services.accept(decision.matter, decision.responsible)
+    readers = list(Meeting.objects.get(pk=meeting.pk).minutes.receipts.order_by("pk")[:4])
+    for hours, receipt in enumerate(readers, start=3):
+        with time_machine.travel(meeting.end + datetime.timedelta(hours=hours), tick=False):
+            services.read_minutes(meeting, receipt.person)
+
+
+def _liaison(department: Department) -> Person | None:
+    position = (
+        Position.objects.current()
+        .filter(department=department, role=Role.LIAISON_OFFICER, person__is_active=True)
+        .select_related("person")
+        .first()
+    )
+    return position.person if position is not None else None
+
+
+def _proposed(series: MeetingSeries, departments: dict[str, Department]) -> None:
+    """The next management meeting whose agenda is still open has two items proposed,
+    one with a pre-briefing for the chair."""
+    meeting = (
+        series.meetings.filter(
+            state=MeetingState.SCHEDULED,
+            start__gt=timezone.now() + AGENDA_CUTOFF + datetime.timedelta(hours=1),
+        )
+        .order_by("start")
+        .first()
+    )
+    if meeting is None:
+        return
+    services.propose_item(
+        meeting,
+        _head(departments["ZLKZK"]) or default_responsible(departments["ZLKZK"]),
+        services.ItemInput(title="三季度病历质量检查结果通报", minutes=15),
+    )
+    services.propose_item(
+        meeting,
+        _head(departments["RLZYK"]) or default_responsible(departments["RLZYK"]),
+        services.ItemInput(
+            title="临床科室护士编制调整",
+            minutes=20,
+            prebriefing="涉及两个科室编制核减，会前请院长先了解情况，会上再议。",
+            prebriefed=tuple(p for p in (series.chair,) if p is not None),
+        ),
+    )
+
+
+def _escalated(organization: Organization) -> None:
+    """Matters already with the leading group go on its next meeting's agenda, as those
+    escalated from now on will by themselves."""
+    for matter in Matter.objects.filter(
+        organization=organization,
+        state__in=[s.value for s in OPEN_STATES],
+        escalation_level=EscalationLevel.LEADING_GROUP,
+    ).order_by("pk"):
+        services.put_on_leading_group_agenda(matter, None)

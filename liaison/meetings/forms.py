@@ -183,6 +183,11 @@ class SeriesForm(_MeetingForm):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Leave empty for a series without an end."),
     )
+    for_leading_group = forms.BooleanField(
+        label=_("The leading group's meeting"),
+        required=False,
+        help_text=_("Matters escalated to the leading group go on its next meeting's agenda."),
+    )
 
     field_order = [
         "title",
@@ -201,6 +206,7 @@ class SeriesForm(_MeetingForm):
         "liaisons_of",
         "people",
         "description",
+        "for_leading_group",
     ]
 
     def clean(self):
@@ -234,6 +240,7 @@ class SeriesForm(_MeetingForm):
             departments=departments,
             people=people,
             description=data.get("description") or "",
+            for_leading_group=bool(data.get("for_leading_group")),
         )
 
     @classmethod
@@ -263,6 +270,7 @@ class SeriesForm(_MeetingForm):
             "room": series.room,
             "online_link": series.online_link,
             "description": series.description,
+            "for_leading_group": series.for_leading_group,
             **cls.participant_initial(departments, people),
         }
 

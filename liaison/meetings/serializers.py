@@ -139,6 +139,7 @@ class SeriesSerializer(_InvitationMixin, serializers.ModelSerializer):
             "room",
             "online_link",
             "description",
+            "for_leading_group",
             "departments",
             "people",
             "sequence",
@@ -276,6 +277,11 @@ class SeriesInputSerializer(_InvitationInput):
     start_time = serializers.TimeField()
     duration = serializers.IntegerField(help_text="minutes")
     time_zone = serializers.CharField(required=False, default=settings.TIME_ZONE)
+    for_leading_group = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Matters escalated to the leading group go on its next meeting's agenda.",
+    )
 
     def series_input(self, data) -> services.SeriesInput:
         return services.SeriesInput(
@@ -291,6 +297,7 @@ class SeriesInputSerializer(_InvitationInput):
             online_link=data["online_link"],
             chair=data["chair"],
             description=data["description"],
+            for_leading_group=data["for_leading_group"],
             **self.invitation(data),
         )
 

@@ -648,10 +648,11 @@ class SeriesInput:
     people: tuple = ()
     description: str = ""
     time_zone: str = field(default_factory=lambda: settings.TIME_ZONE)
+    for_leading_group: bool = False
 
 
 def _checked_series(
-    person: Person, data: SeriesInput, *, first_day_unchanged: bool
+    person: Person, data: SeriesInput, *, first_day_unchanged: bool, series_pk: int | None = None
 ) -> tuple[str, str]:
     """Check everything about a series but the right to organize it; returns the
     canonical rule and the online link."""
@@ -670,6 +671,16 @@ def _checked_series(
     zone = _zone(data.time_zone)
     link = _check_place(organization, data.room, data.online_link)
     _check_people(organization, data.chair, data.departments, data.people)
+    if data.for_leading_group:
+        other = (
+            MeetingSeries.objects.filter(organization=organization, for_leading_group=True)
+            .exclude(pk=series_pk)
+            .first()
+        )
+        if other is not None:
+            raise InvalidInput(
+                _("%(title)s is already the leading group's meeting.") % {"title": other.title}
+            )
     try:
         rule, _expanded = recurrence.build(data.rule, data.start_date, data.start_time, zone)
     except recurrence.RuleError as error:
@@ -724,6 +735,7 @@ def create_series(person: Person, data: SeriesInput) -> tuple[MeetingSeries, lis
         room=data.room,
         online_link=link,
         description=(data.description or "").strip(),
+        for_leading_group=data.for_leading_group,
         created_by=person,
         created_at=now,
         updated_at=now,
@@ -772,6 +784,7 @@ def _facts(series: MeetingSeries) -> dict:
         "room": series.room,
         "online_link": series.online_link,
         "description": series.description,
+        "for_leading_group": series.for_leading_group,
         "departments": sorted(
             f"{p.department.code}:{p.attendance}"
             for p in series.participants.filter(department__isnull=False).select_related(
@@ -810,7 +823,10 @@ def edit_series(
     if data.organizer != series.organizer:
         _check_organizer(person, data.organizer)
     rule, link = _checked_series(
-        person, data, first_day_unchanged=data.start_date == series.start_date
+        person,
+        data,
+        first_day_unchanged=data.start_date == series.start_date,
+        series_pk=series.pk,
     )
     before = _facts(series)
     invited_before = set(seats_of(series))
@@ -826,6 +842,7 @@ def edit_series(
     series.room = data.room
     series.online_link = link
     series.description = (data.description or "").strip()
+    series.for_leading_group = data.for_leading_group
     _set_participants(series, data.departments, data.people)
     after = _facts(series)
     changes = {key: [before[key], after[key]] for key in after if before[key] != after[key]}

@@ -7,7 +7,7 @@ from django.utils import timezone
 from liaison.matters.demo import build_demo_matters
 from liaison.meetings import selectors
 from liaison.meetings.demo import build_demo_meetings
-from liaison.meetings.models import MeetingKind, MeetingSeries, MeetingState
+from liaison.meetings.models import AgendaItem, MeetingKind, MeetingSeries, MeetingState
 from liaison.org.demo import build_demo_hospital
 
 pytestmark = pytest.mark.django_db
@@ -38,5 +38,23 @@ def test_the_demo_hospital_meets_at_the_seeds_cadences():
     # The demo login 信息科 head sees their meetings in their own calendar.
     zhuren = organization.people.get(user__username="zhuren")
     assert selectors.upcoming_for(zhuren)
+    # The last management meeting was held; its decisions became matters, which the
+    # next meeting carries; a coming one has items proposed, one pre-briefed to the chair.
+    management = next(s for s in made if s.kind == MeetingKind.WEEKLY_MANAGEMENT)
+    held = management.meetings.get(state=MeetingState.HELD)
+    minutes = held.minutes
+    assert minutes.is_approved and held.agenda.count() == 2
+    assert held.attendance.filter(presence="absent").exists()
+    decisions = list(minutes.decisions.select_related("matter"))
+    assert len(decisions) == 3 and all(d.matter.is_open for d in decisions)
+    assert minutes.receipts.filter(read_at__isnull=False).count() == 4
+    following = management.meetings.filter(start__gt=held.start).exclude(state="cancelled")
+    previous, carried = selectors.carried_actions(following.order_by("start").first())
+    assert previous == held and len(carried) == 3
+    proposed = AgendaItem.objects.filter(meeting__series=management, state="proposed")
+    assert proposed.count() == 2 and proposed.exclude(prebriefing="").count() == 1
+    assert MeetingSeries.objects.get(for_leading_group=True, organization=organization) == (
+        next(s for s in made if s.kind == MeetingKind.COORDINATION)
+    )
     assert build_demo_meetings(organization) == []  # once
     assert MeetingSeries.objects.filter(organization=organization).count() == 5
