@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -143,13 +143,7 @@ def _send_emails(deliveries: Sequence[Delivery]) -> dict[int, Result]:
     try:
         for delivery in deliveries:
             try:
-                send_mail(
-                    delivery.payload["subject"],
-                    delivery.payload["body"],
-                    None,
-                    [delivery.address],
-                    connection=connection,
-                )
+                _email(delivery, connection).send()
             except Exception as error:
                 logger.warning(
                     "Could not send a notification e-mail to %s (attempt %s): %r",
@@ -164,6 +158,17 @@ def _send_emails(deliveries: Sequence[Delivery]) -> dict[int, Result]:
     finally:
         _close_quietly(connection)
     return results
+
+
+def _email(delivery: Delivery, connection) -> EmailMessage:
+    payload = delivery.payload
+    message = EmailMessage(
+        payload["subject"], payload["body"], to=[delivery.address], connection=connection
+    )
+    if "attachment" in payload:
+        attachment = payload["attachment"]
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
 
 
 def _email_failure(error: BaseException) -> Result:
@@ -183,7 +188,7 @@ def _reopen_quietly(connection) -> None:
     try:
         connection.open()
     except Exception:
-        # The next send_mail opens (and closes) a connection of its own, and reports.
+        # The next message opens (and closes) a connection of its own, and reports.
         logger.debug("Reopening the mail connection failed", exc_info=True)
 
 

@@ -7,7 +7,7 @@ defer it, a daily digest collects it; urgent items skip both."""
 import datetime
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import partial
 from urllib.parse import urljoin
 
@@ -41,6 +41,15 @@ DIGEST_MAX_ITEMS = 100
 ENQUEUE_CHUNK = 200
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a notice's e-mails (not with robots, nor in digests)."""
+
+    filename: str
+    content: str
+    mimetype: str
+
+
 def notify(
     recipients: Iterable[Person],
     *,
@@ -51,10 +60,12 @@ def notify(
     subject=None,
     exclude: Person | None = None,
     urgent: bool = False,
+    attachment: Attachment | None = None,
 ) -> list[Notification]:
     """One inbox item per distinct recipient, the actor excluded; e-mail per each one's
-    preferences; one message to each group robot of their departments (and, when urgent,
-    to the organization's own robots)."""
+    preferences (with the attachment, e.g. a meeting's .ics invitation); one message to
+    each group robot of their departments (and, when urgent, to the organization's own
+    robots)."""
     return notify_many(
         [
             {
@@ -66,6 +77,7 @@ def notify(
                 "subject": subject,
                 "exclude": exclude,
                 "urgent": urgent,
+                "attachment": attachment,
             }
         ]
     )
@@ -76,6 +88,7 @@ class _Notice:
     people: dict[int, Person]
     urgent: bool
     items: list[Notification]
+    attachment: Attachment | None = None
 
 
 def notify_many(notices: Iterable[dict]) -> list[Notification]:
@@ -115,6 +128,7 @@ def _notice_items(
     subject=None,
     exclude: Person | None = None,
     urgent: bool = False,
+    attachment: Attachment | None = None,
 ) -> _Notice | None:
     # Lazy translations become text now: items and outbox rows keep finished text.
     title, detail = str(title), str(detail)
@@ -138,7 +152,7 @@ def _notice_items(
         )
         for person in people.values()
     ]
-    return _Notice(people=people, urgent=urgent, items=items)
+    return _Notice(people=people, urgent=urgent, items=items, attachment=attachment)
 
 
 def site_url(path: str) -> str:
@@ -165,7 +179,7 @@ def _email_deliveries(planned: list[_Notice], now) -> list[Delivery]:
                 continue
             when = now if plan.urgent else (preference.quiet_until(now) or now)
             # Every recipient of one notice gets the same text: build it once.
-            payload = payload or _email_payload(item)
+            payload = payload or _email_payload(item, plan.attachment)
             deliveries.append(
                 Delivery(
                     kind=DeliveryKind.EMAIL,
@@ -180,14 +194,17 @@ def _email_deliveries(planned: list[_Notice], now) -> list[Delivery]:
     return deliveries
 
 
-def _email_payload(item: Notification) -> dict:
+def _email_payload(item: Notification, attachment: Attachment | None = None) -> dict:
     with translation.override(settings.LANGUAGE_CODE):
         label = str(Ask(item.ask).label)
         body = "\n\n".join(
             part for part in (label, item.title, item.detail, site_url(item.url)) if part
         )
         subject = f"[{_('Liaison')}] {item.title}"
-    return {"subject": subject, "body": body}
+    payload = {"subject": subject, "body": body}
+    if attachment is not None:
+        payload["attachment"] = asdict(attachment)
+    return payload
 
 
 def _robot_deliveries(planned: list[_Notice], now) -> list[Delivery]:

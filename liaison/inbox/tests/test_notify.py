@@ -3,11 +3,12 @@ transaction commits (a rolled-back change never sends mail)."""
 
 import pytest
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from liaison.inbox import outbox, services
+from liaison.inbox import services
 from liaison.inbox.models import Ask, Notification
 from liaison.org.tests.factories import DepartmentFactory, PersonFactory
 
@@ -62,6 +63,21 @@ def test_mail_goes_out_after_commit_in_the_configured_language(
     assert "已修复" in mail.body and "/m/1/" in mail.body
 
 
+def test_an_attachment_goes_with_every_mail_of_the_notice(
+    people, mailoutbox, django_capture_on_commit_callbacks
+):
+    invitation = services.Attachment("meeting.ics", "BEGIN:VCALENDAR\r\n", "text/calendar")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(people[:2], ask=Ask.INFO, title="t", url="/", attachment=invitation)
+        services.notify(people[:1], ask=Ask.INFO, title="without", url="/")
+    attached = {m.to[0]: m.attachments for m in mailoutbox if m.subject.endswith(" t")}
+    assert attached == {
+        "p0@hospital.example": [("meeting.ics", "BEGIN:VCALENDAR\r\n", "text/calendar")],
+        "p1@hospital.example": [("meeting.ics", "BEGIN:VCALENDAR\r\n", "text/calendar")],
+    }
+    assert [m.attachments for m in mailoutbox if m.subject.endswith("without")] == [[]]
+
+
 def test_a_rolled_back_change_sends_no_mail(people, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         try:
@@ -90,7 +106,7 @@ def test_a_mail_failure_does_not_break_the_action(
     def broken(*args, **kwargs):
         raise OSError("mail server down")
 
-    monkeypatch.setattr(outbox, "send_mail", broken)
+    monkeypatch.setattr(EmailMessage, "send", broken)
     with django_capture_on_commit_callbacks(execute=True):
         items = services.notify(people[:1], ask=Ask.INFO, title="t", url="/")
     assert len(items) == 1
