@@ -49,6 +49,7 @@ class SeriesFactory(factory.Factory):
     departments = ()
     people = ()
     description = ""
+    for_leading_group = False
 
     @classmethod
     def _create(cls, model_class, *, by, organizer, **kwargs):

@@ -17,7 +17,6 @@ from liaison.meetings.models import (
     EventType,
     ItemSource,
     ItemState,
-    MeetingSeries,
 )
 
 from .factories import SeriesFactory
@@ -139,8 +138,8 @@ def test_a_matter_escalated_to_the_leading_group_lands_on_its_next_meeting(h, ro
         room=room,
         chair=h.p["president"],
         departments=[(h.d["YB"], Attendance.HEAD)],
+        for_leading_group=True,
     )
-    MeetingSeries.objects.filter(pk=group_series.pk).update(for_leading_group=True)
     matter = MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED)
     matter = escalate_to_the_top(matter)
     upcoming = group_series.meetings.order_by("start").first()
@@ -181,3 +180,22 @@ def test_open_actions_of_the_previous_meeting_come_up_again_with_their_state(h, 
     assert previous == first
     assert [d.title for d in decisions] == ["更换叫号服务器", "导诊培训"]
     assert all(d.matter.state == State.DISPATCHED for d in decisions)
+
+
+def test_whoever_cannot_read_a_prebriefing_cannot_change_it(h, meeting):
+    item = propose(
+        meeting, h.p["mzb_head"], prebriefing="只给院长看", prebriefed=(h.p["president"],)
+    )
+    services.decide_item(item, h.p["xxk_head"], accept=True)
+    services.arrange_item(
+        item, h.p["xxk_head"], services.ItemInput(title=item.title, minutes=25, prebriefing="")
+    )
+    item.refresh_from_db()
+    assert item.minutes == 25
+    assert item.prebriefing == "只给院长看" and list(item.prebriefed.all()) == [h.p["president"]]
+
+
+def test_an_organization_has_one_leading_group_series(h, room):
+    SeriesFactory(by=h.p["office_head"], organizer=h.d["YB"], room=room, for_leading_group=True)
+    with pytest.raises(InvalidInput, match="already the leading group"):
+        SeriesFactory(by=h.p["office_head"], organizer=h.d["YB"], room=room, for_leading_group=True)
