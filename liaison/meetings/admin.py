@@ -1,13 +1,25 @@
-"""Meetings in the admin. Rooms are kept here; series, meetings and their history are
-read-only: they change only through the services (pages, API), which also record the
-change and tell the people invited."""
+"""Meetings in the admin. Rooms are kept here; series, meetings, their agendas,
+attendance, minutes and history are read-only: they change only through the services
+(pages, API), which also record the change and tell the people invited."""
 
 from django.contrib import admin
 from django.db import models
 
 from liaison.core.admin import ReadOnlyMixin
 
-from .models import EmergencyCall, Meeting, MeetingEvent, MeetingSeries, Participant, Room
+from .models import (
+    AgendaItem,
+    AttendanceRecord,
+    Decision,
+    EmergencyCall,
+    Meeting,
+    MeetingEvent,
+    MeetingSeries,
+    Minutes,
+    MinutesReceipt,
+    Participant,
+    Room,
+)
 
 
 @admin.register(Room)
@@ -49,6 +61,21 @@ class CallInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class AgendaInline(ReadOnlyMixin, admin.TabularInline):
+    # Pre-briefings stay out of the admin: they are for the people they name.
+    model = AgendaItem
+    fields = ["position", "title", "department", "matter", "presenter", "minutes", "state"]
+    readonly_fields = fields
+    extra = 0
+
+
+class AttendanceInline(ReadOnlyMixin, admin.TabularInline):
+    model = AttendanceRecord
+    fields = ["person", "presence", "reason", "substitute", "recorded_by", "recorded_at"]
+    readonly_fields = fields
+    extra = 0
+
+
 @admin.register(Meeting)
 class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["start", "__str__", "state", "room", "overridden", "is_emergency"]
@@ -56,5 +83,28 @@ class MeetingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["title", "series__title"]
     list_select_related = ["series", "room"]
     date_hierarchy = "start"
-    inlines = [ParticipantInline, CallInline]
+    inlines = [ParticipantInline, CallInline, AgendaInline, AttendanceInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class DecisionInline(ReadOnlyMixin, admin.TabularInline):
+    model = Decision
+    fields = ["position", "title", "owner_department", "responsible", "due", "matter"]
+    readonly_fields = fields
+    extra = 0
+
+
+class ReceiptInline(ReadOnlyMixin, admin.TabularInline):
+    model = MinutesReceipt
+    fields = ["person", "sent_at", "read_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Minutes)
+class MinutesAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["meeting", "recorder", "state", "approved_by", "approved_at"]
+    list_filter = ["state"]
+    search_fields = ["meeting__title", "meeting__series__title", "summary"]
+    list_select_related = ["meeting__series", "recorder", "approved_by"]
+    inlines = [DecisionInline, ReceiptInline]
