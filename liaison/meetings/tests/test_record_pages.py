@@ -12,6 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from liaison.matters.models import State
+from liaison.meetings import services
 from liaison.meetings.models import Attendance, ItemState, MeetingState, MinutesReceipt
 
 from .factories import SeriesFactory
@@ -148,3 +149,21 @@ def test_the_minutes_pages_are_404_before_there_are_minutes(client, h, meeting):
     login(client, h.p["xxk_head"])
     assert client.get(url(meeting, "minutes/print/")).status_code == 404
     assert client.get(url(meeting, "minutes.docx")).status_code == 404
+
+
+def test_the_admin_shows_minutes_and_agendas_read_only(client, h, meeting, django_user_model):
+    services.propose_item(meeting, h.p["xxk_head"], services.ItemInput(title="议题一"))
+    with time_machine.travel(meeting.start + datetime.timedelta(minutes=60), tick=False):
+        minutes = services.save_minutes(
+            meeting, h.p["xxk_head"], services.MinutesInput(summary="纪要")
+        )
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(admin)
+    for address in (
+        "/admin/meetings/minutes/",
+        f"/admin/meetings/minutes/{minutes.pk}/change/",
+        f"/admin/meetings/meeting/{meeting.pk}/change/",
+    ):
+        response = client.get(address, **EN)
+        assert response.status_code == 200, address
+    assert client.get("/admin/meetings/minutes/add/").status_code == 403
