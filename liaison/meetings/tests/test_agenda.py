@@ -199,3 +199,27 @@ def test_an_organization_has_one_leading_group_series(h, room):
     SeriesFactory(by=h.p["office_head"], organizer=h.d["YB"], room=room, for_leading_group=True)
     with pytest.raises(InvalidInput, match="already the leading group"):
         SeriesFactory(by=h.p["office_head"], organizer=h.d["YB"], room=room, for_leading_group=True)
+
+
+def test_the_sweep_climbing_to_the_leading_group_puts_it_on_the_agenda_too(h, room):
+    group_series = SeriesFactory(
+        by=h.p["office_head"],
+        organizer=h.d["YB"],
+        room=room,
+        departments=[(h.d["YB"], Attendance.HEAD)],
+        for_leading_group=True,
+    )
+    matter = MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED)
+    while matter.escalation_level < EscalationLevel.LEADER_IN_CHARGE:
+        holder = matter.responsible_person if matter.state == State.ESCALATED else None
+        matter = matters.escalate(
+            matter, holder or matters.default_responsible(matter.lead_department), reason="协调不下"
+        )
+    # The leader in charge decides nothing in time: the sweep climbs to the leading group.
+    later = matter.next_check_at + datetime.timedelta(minutes=1)
+    with time_machine.travel(later, tick=False):
+        matters.check_clocks([matter.pk], now=later)
+    matter.refresh_from_db()
+    assert matter.escalation_level == EscalationLevel.LEADING_GROUP
+    item = group_series.meetings.filter(start__gt=later).order_by("start").first().agenda.get()
+    assert item.matter == matter and item.proposed_by is None
