@@ -277,6 +277,16 @@ class Calendar:
     singles: list[Meeting]
 
 
+def calendar_for(subject: MeetingSeries | Meeting) -> Calendar:
+    """A series with its meetings changed on their own, or a one-off meeting, as a
+    calendar of its own (the series' download and its invitations by e-mail)."""
+    series = subject if isinstance(subject, MeetingSeries) else subject.series
+    if series is None:
+        return Calendar(subject.headline, [], {}, {}, [subject])
+    changed = list(series.meetings.filter(overridden=True).select_related("room"))
+    return Calendar(series.title, [series], {series.pk: changed}, {}, [])
+
+
 def calendar_of(scope: Scope) -> Calendar:
     """The scope's calendar. A room's calendar leaves out its series' occurrences held
     elsewhere and shows on their own the occurrences of other series moved into it."""

@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.inbox.models import Ask
-from liaison.inbox.services import notify
+from liaison.inbox.services import Attachment, notify
 from liaison.matters.models import Matter, MatterKind
 from liaison.matters.services import (
     HANDLER_ROLES,
@@ -615,7 +615,11 @@ def meeting_url(meeting: Meeting) -> str:
     return reverse("meetings:detail", args=[meeting.pk])
 
 
-def _tell(people_ids, actor: Person, subject, title: str, detail: str, *, urgent=False) -> None:
+def _tell(
+    people_ids, actor: Person, subject, title: str, detail: str, *, urgent=False, invite=False
+) -> None:
+    """Tell people about a series or meeting; `invite` attaches its calendar file to the
+    e-mails, so that one click puts it (or its change) into their calendar."""
     url = meeting_url(subject) if isinstance(subject, Meeting) else series_url(subject)
     notify(
         _people(people_ids),
@@ -626,7 +630,18 @@ def _tell(people_ids, actor: Person, subject, title: str, detail: str, *, urgent
         subject=subject,
         exclude=actor,
         urgent=urgent,
+        attachment=_invitation(subject) if invite else None,
     )
+
+
+def _invitation(subject: MeetingSeries | Meeting) -> Attachment:
+    # Both modules build on this one: imported when an invitation is made.
+    from . import calendar_feed, selectors
+
+    calendar = selectors.calendar_for(subject)
+    series = subject if isinstance(subject, MeetingSeries) else subject.series
+    name = f"series-{series.pk}.ics" if series else f"meeting-{subject.pk}.ics"
+    return Attachment(name, calendar_feed.render(calendar).decode(), "text/calendar")
 
 
 # Series.
@@ -758,6 +773,7 @@ def create_series(person: Person, data: SeriesInput) -> tuple[MeetingSeries, lis
         series,
         series.title,
         _("You are invited: %(summary)s") % {"summary": _summary(series)},
+        invite=True,
     )
     clashes = find_clashes(
         series.organization,
@@ -861,6 +877,7 @@ def edit_series(
         series,
         series.title,
         _("Changed: %(summary)s") % {"summary": _summary(series)},
+        invite=True,
     )
     clashes = find_clashes(
         series.organization,
@@ -975,6 +992,7 @@ def move_meeting(
             "place": place_of(room, online_link),
         },
         urgent=meeting.is_emergency,
+        invite=True,
     )
     clashes = find_clashes(
         meeting.organization, [(start, end)], seats, room, exclude_meeting=meeting
@@ -1016,6 +1034,8 @@ def cancel_meeting(meeting: Meeting, person: Person, *, reason: str) -> Meeting:
         meeting.headline,
         _("Cancelled (%(time)s): %(reason)s") % {"time": _when(meeting.start), "reason": reason},
         urgent=meeting.is_emergency,
+        # A series' calendar leaves the cancelled meeting out; a one-off has none left.
+        invite=meeting.series_id is not None,
     )
     return meeting
 
@@ -1106,7 +1126,7 @@ def call_emergency_meeting(person: Person, data: EmergencyInput) -> tuple[Meetin
     }
     if matter is not None:
         detail = f"{detail} {matter.number} {matter.title}"
-    _tell(called, person, meeting, title, detail, urgent=True)
+    _tell(called, person, meeting, title, detail, urgent=True, invite=True)
     clashes = find_clashes(
         organization, [(meeting.start, meeting.end)], seats, data.room, exclude_meeting=meeting
     )

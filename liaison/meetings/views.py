@@ -289,14 +289,7 @@ def series_detail(request, pk):
 @login_required
 def series_ics(request, pk):
     series = selectors.series_for(_person(request), pk)
-    calendar = selectors.Calendar(
-        series.title,
-        [series],
-        {series.pk: list(series.meetings.filter(overridden=True).select_related("room"))},
-        {},
-        [],
-    )
-    return _ics(calendar_feed.render(calendar), f"series-{series.pk}.ics")
+    return _ics(calendar_feed.render(selectors.calendar_for(series)), f"series-{series.pk}.ics")
 
 
 # One meeting.
