@@ -4,7 +4,8 @@
 - GET /api/v1/meetings/?department=&person=&room=&from=&to=, GET .../{id}/
 - POST /api/v1/meetings/{id}/move/, .../cancel/, .../confirm/ (an emergency meeting)
 - POST /api/v1/meetings/emergency/ calls an emergency meeting
-- GET/POST /api/v1/meetings/{id}/agenda/ (POST proposes an item)
+- GET/POST /api/v1/meetings/{id}/agenda/ (POST proposes an item), POST
+  .../agenda/decide/ and .../agenda/order/ (the organizers accept or decline, and order)
 - GET/POST /api/v1/meetings/{id}/attendance/
 - GET/PUT /api/v1/meetings/{id}/minutes/ (decisions with owner department, responsible
   person and due date), POST .../minutes/approve/ (the chair: the decisions become
@@ -44,6 +45,7 @@ from .serializers import (
     AttendanceInputSerializer,
     AttendanceRowSerializer,
     CancelSerializer,
+    DecideItemSerializer,
     EmergencyInputSerializer,
     ItemInputSerializer,
     MeetingFilterSerializer,
@@ -51,6 +53,7 @@ from .serializers import (
     MinutesInputSerializer,
     MinutesSerializer,
     MoveSerializer,
+    OrderSerializer,
     RoomSerializer,
     SeriesInputSerializer,
     SeriesSerializer,
@@ -362,6 +365,35 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
             ),
         )
         return self._agenda(meeting, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Accept an agenda item, or decline it with a reason (the organizers)",
+        request=DecideItemSerializer,
+        responses=_refusals({200: AgendaSerializer}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["post"], url_path="agenda/decide")
+    def decide_item(self, request, pk=None):
+        meeting = self._meeting(pk)
+        data = self.valid(DecideItemSerializer, request.data)
+        item = meeting.agenda.filter(pk=data["item"]).first()
+        if item is None:
+            raise NotFound(_("No such agenda item in this meeting."))
+        services.decide_item(item, self.person, accept=data["accept"], reason=data["reason"])
+        return self._agenda(meeting)
+
+    @extend_schema(
+        summary="Put the agenda items in a new order (the organizers)",
+        request=OrderSerializer,
+        responses=_refusals({200: AgendaSerializer}),
+        tags=["meetings"],
+    )
+    @action(detail=True, methods=["post"], url_path="agenda/order")
+    def order_agenda(self, request, pk=None):
+        meeting = self._meeting(pk)
+        data = self.valid(OrderSerializer, request.data)
+        services.order_agenda(meeting, self.person, data["items"])
+        return self._agenda(meeting)
 
     # Attendance.
 

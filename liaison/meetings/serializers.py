@@ -427,6 +427,18 @@ class ItemInputSerializer(serializers.Serializer):
     )
 
 
+class DecideItemSerializer(serializers.Serializer):
+    item = serializers.IntegerField(help_text="agenda item id")
+    accept = serializers.BooleanField(help_text="true: on the agenda; false: declined")
+    reason = _text("required when declining")
+
+
+class OrderSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.IntegerField(), help_text="every agenda item id, in the new order"
+    )
+
+
 class AttendanceRowSerializer(serializers.Serializer):
     person = UsernameField()
     name = serializers.CharField(source="person.name", read_only=True)

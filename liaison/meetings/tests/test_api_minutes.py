@@ -130,3 +130,31 @@ def test_the_routes_are_in_the_openapi_schema(h, meeting):
     assert {"get", "post"} <= set(paths["/api/v1/meetings/{id}/attendance/"])
     assert {"get", "put"} <= set(paths["/api/v1/meetings/{id}/minutes/"])
     assert "post" in paths["/api/v1/meetings/{id}/minutes/approve/"]
+
+
+def test_the_organizers_accept_decline_and_order_items(h, meeting):
+    proposer = api(h.p["mzb_head"])
+    for title in ("甲", "乙"):
+        proposer.post(url(meeting, "agenda"), {"title": title}, format="json")
+    first, second = meeting.agenda.order_by("position")
+    organizer = api(h.p["xxk_head"])
+    response = organizer.post(
+        url(meeting, "agenda/decide"), {"item": first.pk, "accept": True}, format="json"
+    )
+    assert response.status_code == 200 and response.data["items"][0]["state"] == "accepted"
+    response = organizer.post(
+        url(meeting, "agenda/decide"), {"item": second.pk, "accept": False}, format="json"
+    )
+    assert response.status_code == 400 and response.data["detail"]
+    response = proposer.post(
+        url(meeting, "agenda/order"), {"items": [second.pk, first.pk]}, format="json"
+    )
+    assert response.status_code == 403
+    response = organizer.post(
+        url(meeting, "agenda/order"), {"items": [second.pk, first.pk]}, format="json"
+    )
+    assert [i["title"] for i in response.data["items"]] == ["乙", "甲"]
+    response = organizer.post(
+        url(meeting, "agenda/decide"), {"item": 0, "accept": True}, format="json"
+    )
+    assert response.status_code == 404
