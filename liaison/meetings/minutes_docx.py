@@ -64,9 +64,10 @@ def render(meeting: Meeting, minutes: Minutes) -> bytes:
     end = timezone.localtime(meeting.end)
     attended, absent = [], []
     for person, record in selectors.attendance_of(meeting):
-        if record is None or record.presence == Presence.PRESENT:
-            if record is not None:
-                attended.append(person.name)
+        if record is None:
+            continue  # not recorded: neither here nor absent
+        if record.presence == Presence.PRESENT:
+            attended.append(person.name)
         elif record.presence == Presence.SUBSTITUTED:
             attended.append(
                 _("%(substitute)s (for %(person)s)")

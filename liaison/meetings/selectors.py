@@ -402,6 +402,7 @@ def attendance_of(meeting: Meeting) -> list[tuple[Person, AttendanceRecord | Non
         r.person_id: r for r in meeting.attendance.select_related("substitute", "recorded_by")
     }
     people = Person.objects.filter(pk__in=set(seats) | set(records)).order_by("name_pinyin")
+    chair = meeting.chair_person
     rows = [(p, records.get(p.pk)) for p in people]
-    rows.sort(key=lambda row: row[0].pk != (meeting.chair_person or Person()).pk)
+    rows.sort(key=lambda row: chair is None or row[0].pk != chair.pk)
     return rows
