@@ -239,9 +239,18 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+# The queue's own lines (each task started and finished, several a minute) only when
+# debugging; failures still show.
+_QUEUE_LOG_LEVEL = "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "huey": {"level": _QUEUE_LOG_LEVEL},
+        "huey.consumer": {"level": LOG_LEVEL},  # the worker starting and stopping
+        "django_tasks": {"level": _QUEUE_LOG_LEVEL},
+    },
 }
