@@ -794,9 +794,12 @@ def _set_categories(matter: Matter, categories: Iterable) -> None:
 
 
 @transaction.atomic
-def create_matter(person: Person, data: MatterInput, *, submit: bool = False) -> Matter:
+def create_matter(
+    person: Person, data: MatterInput, *, submit: bool = False, responsible: Person | None = None
+) -> Matter:
     """A new matter, as a draft of `person` (or submitted at once with `submit`). A lead
-    department given here is where the originator sends it directly on submission."""
+    department given here is where the originator sends it directly on submission, to
+    `responsible` there if given (a meeting's decision names who carries it out)."""
     title, originator_department = _checked_input(person, data)
     organization = person.organization
     today = timezone.localdate()
@@ -819,7 +822,7 @@ def create_matter(person: Person, data: MatterInput, *, submit: bool = False) ->
         _set_categories(matter, data.categories)
     _event(matter, EventType.CREATED, person, department=originator_department)
     if submit:
-        matter = submit_matter(matter, person)
+        matter = submit_matter(matter, person, responsible=responsible)
     return matter
 
 
@@ -898,9 +901,10 @@ def _set_co_organizers(matter: Matter, departments: Iterable[Department]) -> lis
 
 
 @transaction.atomic
-def submit_matter(matter: Matter, person: Person) -> Matter:
+def submit_matter(matter: Matter, person: Person, *, responsible: Person | None = None) -> Matter:
     """Draft → submitted: to the coordinating office, or, when the originator named a
-    lead department, straight on to it (direct coordination)."""
+    lead department, straight on to it (direct coordination), to `responsible` there if
+    given, else to its default holder."""
     matter = _lock(matter)
     _require(person, matter, Action.SUBMIT)
     limits = settings_for(matter.organization)
@@ -927,7 +931,9 @@ def submit_matter(matter: Matter, person: Person) -> Matter:
         return matter
     lead = matter.lead_department
     co = [c.department for c in matter.co_organizers.select_related("department")]
-    return dispatch(matter, person, lead=lead, co_departments=co, due=matter.due)
+    return dispatch(
+        matter, person, lead=lead, co_departments=co, due=matter.due, responsible=responsible
+    )
 
 
 def _people_in(department: Department) -> list[Person]:

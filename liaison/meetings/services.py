@@ -45,7 +45,6 @@ from liaison.matters.services import (
     _when,
     can_view,
     create_matter,
-    dispatch,
     handlers_of,
     handles,
     in_coordinating_office,
@@ -1849,17 +1848,11 @@ def approve_minutes(meeting: Meeting, person: Person) -> Minutes:
                 kind=kind,
                 description=f"{decision.detail}\n\n{detail}".strip(),
                 originator_department=origin,
+                lead_department=decision.owner_department,
                 due=decision.due,
             ),
             submit=True,
-        )
-        matter = dispatch(
-            matter,
-            person,
-            lead=decision.owner_department,
-            due=decision.due,
             responsible=decision.responsible,
-            reason=detail,
         )
         decision.matter = matter
         decision.save(update_fields=["matter"])

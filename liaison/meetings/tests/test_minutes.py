@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from liaison.inbox.models import Notification
+from liaison.inbox.models import Ask, Notification
 from liaison.matters import selectors as matter_selectors
 from liaison.matters.models import State
 from liaison.matters.services import InvalidInput, NotAllowed, WrongState
@@ -138,6 +138,9 @@ def test_approval_turns_each_decision_into_a_matter_on_its_owners_list(h, meetin
         assert matter in matter_selectors.todo(h.p[person])
     event = meeting.events.get(type=EventType.MINUTES_APPROVED)
     assert event.data["matters"] == [first.matter.number, second.matter.number]
+    # Sent straight to the owners: the coordinating office has nothing to dispatch.
+    assert not Notification.objects.filter(ask=Ask.DISPATCH).exists()
+    assert Notification.objects.filter(ask=Ask.ACCEPT, recipient=h.p["mzb_liaison"]).exists()
 
 
 def test_only_the_chair_approves_and_approved_minutes_are_archived(h, meeting):
