@@ -39,8 +39,8 @@ browser:
 	@command -v chromium >/dev/null || { echo "chromium could not be installed" >&2; exit 1; }
 
 test: setup browser
-	env -u DATABASE_URL $(PYTEST) -q
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q; fi
+	env -u DATABASE_URL $(PYTEST) -q -n auto
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q -n auto; fi
 
 lint: setup
 	$(VENV)/bin/ruff check .
