@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
 from liaison.matters.services import HANDLER_ROLES, in_coordinating_office
@@ -76,7 +77,10 @@ class _MeetingForm(forms.Form):
         label=_("Organizing department"), queryset=Department.objects.none(), empty_label=None
     )
     chair = PersonChoiceField(
-        label=_("Chair"), queryset=Person.objects.none(), required=False, empty_label=_("None")
+        label=pgettext_lazy("meeting", "Chair"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("None"),
     )
     room = forms.ModelChoiceField(
         label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room")
