@@ -204,22 +204,40 @@ class Day:
         return len(self.meetings) - len(self.shown)
 
 
-def _for_grid(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
-    """Only what a chip shows: a month of a whole hospital is a thousand meetings."""
-    return (
-        meetings.select_related(None).select_related("series").only(*GRID_FIELDS, "series__title")
+@dataclass(frozen=True)
+class Chip:
+    """What the month grid shows of a meeting, read as plain values: a month of a whole
+    hospital is a thousand meetings, too many to build models for."""
+
+    pk: int
+    start: datetime.datetime
+    end: datetime.datetime
+    state: str
+    is_emergency: bool
+    recurrence_id: datetime.datetime | None
+    headline: str
+
+    @property
+    def is_moved(self) -> bool:
+        return self.recurrence_id is not None and self.recurrence_id != self.start
+
+    def get_state_display(self) -> str:
+        return MeetingState(self.state).label
+
+
+def _chips(meetings: QuerySet[Meeting]) -> list[Chip]:
+    rows = meetings.values_list(
+        "pk", "start", "end", "state", "is_emergency", "recurrence_id", "title", "series__title"
     )
+    return [Chip(*row[:6], headline=row[6] or row[7] or "") for row in rows]
 
 
-GRID_FIELDS = ("series", "title", "start", "end", "state", "is_emergency", "recurrence_id")
-
-
-def day_meetings(scope: Scope, date: datetime.date) -> list[Meeting]:
+def day_meetings(scope: Scope, date: datetime.date) -> list[Chip]:
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
     return [
         m
-        for m in _for_grid(meetings_between(scope, start, start + datetime.timedelta(days=1)))
+        for m in _chips(meetings_between(scope, start, start + datetime.timedelta(days=1)))
         if timezone.localtime(m.start).date() == date
     ]
 
@@ -245,7 +263,7 @@ def month_grid(
     }
     zone = timezone.get_current_timezone()
     moments = [datetime.datetime.combine(d, datetime.time.min, tzinfo=zone) for d in (start, end)]
-    for meeting in _for_grid(meetings_between(scope, *moments)):
+    for meeting in _chips(meetings_between(scope, *moments)):
         day = days.get(timezone.localtime(meeting.start).date())
         if day is not None:
             day.meetings.append(meeting)
