@@ -290,6 +290,12 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["organization", "start"], name="meetings_org_start"),
             models.Index(fields=["series", "start"], name="meetings_series_start"),
+            # A calendar's exceptions: the few meetings of its series changed on their own.
+            models.Index(
+                fields=["series"],
+                condition=Q(overridden=True),
+                name="meetings_series_overridden",
+            ),
             models.Index(fields=["room", "start"], name="meetings_room_start"),
         ]
 

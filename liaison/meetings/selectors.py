@@ -121,7 +121,10 @@ def _attended_departments(person: Person) -> Q:
 def _scope_owners(scope: Scope) -> tuple[QuerySet, QuerySet]:
     """The series in scope, and the one-off meetings in scope, as id querysets."""
     series = MeetingSeries.objects.filter(organization=scope.organization)
-    one_offs = Meeting.objects.filter(organization=scope.organization, series__isnull=True)
+    # One-offs are found through the series index (series IS NULL), not by walking every
+    # meeting of the organization: the people, departments and rooms below are of one
+    # organization already.
+    one_offs = Meeting.objects.filter(series__isnull=True)
     if scope.person is not None:
         rows = Participant.objects.filter(
             Q(person=scope.person) | _attended_departments(scope.person)
@@ -147,6 +150,8 @@ def _scope_owners(scope: Scope) -> tuple[QuerySet, QuerySet]:
     elif scope.room is not None:
         series = series.filter(room=scope.room)
         one_offs = one_offs.filter(room=scope.room)
+    else:
+        one_offs = one_offs.filter(organization=scope.organization)
     return series.values("pk"), one_offs.values("pk")
 
 
