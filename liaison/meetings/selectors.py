@@ -276,6 +276,18 @@ def month_grid(
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
 
 
+def meetings_about(matter) -> list[Meeting]:
+    """The meetings a matter was called for, was on the agenda of, or was decided at."""
+    return list(
+        Meeting.objects.filter(
+            Q(matter=matter) | Q(agenda__matter=matter) | Q(minutes__decisions__matter=matter)
+        )
+        .select_related("series")
+        .distinct()
+        .order_by("start", "pk")[:20]
+    )
+
+
 def upcoming_for(person: Person, days: int = 60) -> list[Meeting]:
     now = timezone.now()
     return list(

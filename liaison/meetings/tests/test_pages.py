@@ -269,6 +269,28 @@ def test_the_emergency_form_takes_the_matter_and_calls_the_meeting(client, h, ro
     assert Notification.objects.filter(url=f"/meetings/{meeting.pk}/", urgent=True).count() == 2
 
 
+def test_the_matter_page_lists_its_meetings_and_offers_an_emergency_meeting(client, h, room):
+    matter = MatterFactory(
+        originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED, urgency="emergency"
+    )
+    url = f"/matters/{matter.pk}/"
+    head = login(client, h.p["xxk_head"])
+    html = page(head, url)
+    assert 'data-testid="matter-meeting"' not in html
+    assert f'href="/meetings/emergency/new/?matter={matter.pk}"' in html
+    meeting = call_emergency(
+        h.p["xxk_head"], h.d["XXK"], room=room, departments=[(h.d["MZB"], "head")], matter=matter
+    )
+    html = page(head, url)
+    assert f'href="/meetings/{meeting.pk}/" data-testid="matter-meeting"' in html
+    client.logout()
+    # Staff may read the matter but cannot call meetings: the card shows the meeting only.
+    staff = login(client, h.p["mzb_staff"])
+    html = page(staff, url)
+    assert 'data-testid="matter-meeting"' in html
+    assert 'data-testid="call-emergency-meeting"' not in html
+
+
 def test_a_called_person_confirms_on_the_page(client, h, room):
     meeting = call_emergency(
         h.p["xxk_head"], h.d["XXK"], room=room, departments=[(h.d["MZB"], "head")]
