@@ -4,9 +4,12 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
+from liaison.communication import api as communication_api
 from liaison.matters import api as matters_api
 from liaison.meetings import api as meetings_api
+from liaison.notices import api as notices_api
 from liaison.org import api as org_api
+from liaison.suggestions import api as suggestions_api
 from liaison.supervision import api as supervision_api
 
 router = SimpleRouter()
@@ -42,5 +45,8 @@ urlpatterns = [
         supervision_api.SupervisionView.as_view(),
         name="api-supervision",
     ),
+    *notices_api.urlpatterns,
+    *suggestions_api.urlpatterns,
+    *communication_api.urlpatterns,
     *router.urls,
 ]

@@ -12,9 +12,11 @@ from collections import Counter
 
 from django.utils import timezone
 
+from liaison.communication import services as communication
 from liaison.inbox import services as inbox
 from liaison.matters import services as matters
 from liaison.matters.models import Matter
+from liaison.notices import services as notices
 from liaison.org.models import Organization
 from liaison.supervision import services as supervision
 
@@ -46,4 +48,6 @@ def run_sweep(now: datetime.datetime | None = None) -> dict:
         counts["archived"] += matters.archive_closed_matters(organization, now)
     counts.update(supervision.sweep(now))
     counts.update(inbox.sweep(now))
+    counts.update(notices.sweep(now))
+    counts.update(communication.sweep(now))
     return {key: value for key, value in counts.items() if value}

@@ -36,6 +36,10 @@ class Ask(models.TextChoices):
     RECTIFY = "rectify", _("Submit a rectification reply")
     REVIEW_RECTIFICATION = "review_rectification", _("Review the rectification reply")
     INFO = "info", _("For your information")
+    RELAY = "relay", _("Relay it to your department")
+    READ = "read", _("Read it")
+    ANSWER = "answer", _("Answer it")
+    DISTRIBUTE = "distribute", _("Send the planned information")
 
 
 class Notification(models.Model):

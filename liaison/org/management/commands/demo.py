@@ -1,12 +1,15 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from liaison.communication.demo import build_demo_communication
 from liaison.deadlines.sweep import run_sweep
 from liaison.inbox.models import Delivery
 from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import State
 from liaison.meetings.demo import build_demo_meetings
+from liaison.notices.demo import build_demo_notices
 from liaison.org.demo import DEMO_LOGINS, DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Organization
+from liaison.suggestions.demo import build_demo_suggestions
 from liaison.supervision.demo import supervise_demo_matters
 
 
@@ -60,6 +63,12 @@ class Command(BaseCommand):
             self.stdout.write(f"Clocks caught up: {done or 'nothing was due'}.")
         series = build_demo_meetings(organization)
         self.stdout.write(self.style.SUCCESS(f"Scheduled {len(series)} meeting series."))
+        notices = build_demo_notices(organization)
+        self.stdout.write(self.style.SUCCESS(f"Published {notices} notices."))
+        suggestions = build_demo_suggestions(organization)
+        self.stdout.write(self.style.SUCCESS(f"Wrote {suggestions} suggestions."))
+        plans = build_demo_communication(organization)
+        self.stdout.write(self.style.SUCCESS(f"Drew up {plans} communication plans."))
         # The demo's people have made-up addresses: nothing is mailed to them (their
         # inbox items stay).
         Delivery.objects.filter(notification__recipient__organization=organization).delete()

@@ -1,0 +1,2 @@
+def build_demo_communication(organization) -> int:
+    return 0

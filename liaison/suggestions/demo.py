@@ -1,0 +1,2 @@
+def build_demo_suggestions(organization) -> int:
+    return 0
