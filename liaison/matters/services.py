@@ -172,6 +172,7 @@ DEFAULT_KINDS = [
     ("rectification", "整改事项", "Rectification item", "ZG", 15),
     ("suggestion", "意见建议", "Suggestion", "JY", 10),
     ("liaison_report", "联络员反映问题", "Problem reported by a liaison officer", "FY", 5),
+    ("task_deployment", "任务部署", "Task deployment", "RW", 5),
 ]
 
 
@@ -2201,7 +2202,7 @@ ALLOWED_EXTENSIONS = {
 }
 
 
-def _checked_name(upload) -> str:
+def checked_upload_name(upload) -> str:
     """The upload's file name (path parts dropped), refused unless its type is allowed and
     its size within the limit."""
     from django.conf import settings
@@ -2226,7 +2227,7 @@ def attach(
     matter: Matter, person: Person, upload, *, event: MatterEvent | None = None
 ) -> Attachment:
     """Store one uploaded file on the matter (within the caller's transaction)."""
-    name = _checked_name(upload)
+    name = checked_upload_name(upload)
     attachment = Attachment(
         matter=matter,
         event=event,
@@ -2244,7 +2245,7 @@ def _check_uploads(uploads: Iterable) -> list:
     """Every file checked before any is stored: a refused batch leaves no stray files."""
     uploads = list(uploads or ())
     for upload in uploads:
-        _checked_name(upload)
+        checked_upload_name(upload)
     return uploads
 
 
