@@ -1,0 +1,264 @@
+"""Suggestion pages: writing a letter (staff, and the public with a captcha), reading the
+reply with the code, the office's list and letter page with reply, route and publish, my
+letters, and the published replies.
+
+Views are thin: they read the input, call selectors and services, and render. The page
+that shows a new letter's code is the answer to the post itself (no redirect), so the code
+is never put in a session, a message or a URL.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from liaison.matters.services import MatterError
+from liaison.org.models import Organization, Person
+
+from . import captcha, privacy, selectors, services
+from .forms import CodeForm, PublicSuggestionForm, ReplyForm, RouteForm, SuggestionForm
+from .models import Channel, Kind, Mailbox, Status
+
+PER_PAGE = 30
+
+
+def _person(request) -> Person:
+    """The signed-in person; a login without a person record has no letters (404)."""
+    if not request.person:  # a lazy object: test what it wraps
+        raise Http404
+    return request.person
+
+
+def _created(request, suggestion, code, organization):
+    return render(
+        request,
+        "suggestions/created.html",
+        {"suggestion": suggestion, "code": code, "organization": organization},
+    )
+
+
+# Writing.
+
+
+@login_required
+@privacy.unlogged
+def new(request):
+    person = _person(request)
+    organization = person.organization
+    form = SuggestionForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion, code = services.submit(
+                organization,
+                form.suggestion_input(),
+                channel=Channel.STAFF,
+                writer=person,
+            )
+        except MatterError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _created(request, suggestion, code, organization)
+    return render(
+        request,
+        "suggestions/new.html",
+        {"form": form, "organization": organization, "public": False},
+    )
+
+
+@privacy.unlogged
+def public_new(request, organization_code):
+    organization = get_object_or_404(Organization, code=organization_code)
+    form = PublicSuggestionForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            suggestion, code = services.submit(
+                organization, form.suggestion_input(), channel=Channel.PUBLIC
+            )
+        except MatterError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _created(request, suggestion, code, organization)
+    return render(
+        request,
+        "suggestions/new.html",
+        {
+            "form": form,
+            "organization": organization,
+            "public": True,
+            "challenge": captcha.new_challenge(),
+        },
+    )
+
+
+# Reading the reply with the code.
+
+
+@privacy.unlogged
+def by_code(request):
+    form = CodeForm(request.POST or None)
+    suggestion = None
+    if request.method == "POST" and form.is_valid():
+        if privacy.guessing_blocked(request):
+            form.add_error(
+                "code", _("Too many wrong codes from here. Wait a quarter of an hour and retry.")
+            )
+        else:
+            suggestion = services.find_by_code(form.cleaned_data["code"])
+            if suggestion is None:
+                privacy.count_wrong_code(request)
+                form.add_error(
+                    "code",
+                    _("No letter has this code. Check it (it looks like XXXX-XXXX-XXXX)."),
+                )
+    return render(request, "suggestions/by_code.html", {"form": form, "suggestion": suggestion})
+
+
+# The office.
+
+
+@login_required
+def suggestion_list(request):
+    """The letters of the mailboxes the person handles; everyone else sees their own."""
+    person = _person(request)
+    handled = services.handled_mailboxes(person)
+    if not handled:
+        return redirect("suggestions:mine")
+    filters = selectors.Filters.of(request.GET)
+    page = Paginator(selectors.handled_by(person, filters), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "suggestions/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "statuses": Status.choices,
+            "kinds": Kind.choices,
+            "mailboxes": [(v, label) for v, label in Mailbox.choices if v in handled],
+            "counts": _counts(person),
+        },
+    )
+
+
+def _counts(person: Person) -> dict:
+    letters = selectors.handled_by(person)
+    return {"new": letters.filter(status=Status.NEW).count(), "all": letters.count()}
+
+
+@login_required
+def mine(request):
+    person = _person(request)
+    return render(
+        request,
+        "suggestions/mine.html",
+        {
+            "letters": selectors.written_by(person),
+            "handles": bool(services.handled_mailboxes(person)),
+        },
+    )
+
+
+@login_required
+def detail(request, pk):
+    person = _person(request)
+    suggestion = selectors.suggestion_for(person, pk)
+    handles = services.may_handle(person, suggestion)
+    context = {"suggestion": suggestion, "handles": handles}
+    if handles:
+        context.update(
+            reply_form=ReplyForm(initial={"text": suggestion.reply}),
+            route_form=RouteForm(organization=person.organization),
+            events=suggestion.events.select_related("actor"),
+        )
+    return render(request, "suggestions/detail.html", context)
+
+
+def _act(request, pk, action) -> object:
+    person = _person(request)
+    suggestion = selectors.suggestion_for(person, pk)
+    try:
+        action(person, suggestion)
+    except MatterError as exc:
+        messages.error(request, exc.message)
+    return redirect("suggestions:detail", pk=suggestion.pk)
+
+
+@login_required
+@require_POST
+def reply(request, pk):
+    def act(person, suggestion):
+        form = ReplyForm(request.POST)
+        if not form.is_valid():
+            raise services.InvalidInput(_("Write the reply (at most 5,000 characters)."))
+        services.reply(suggestion, person, text=form.cleaned_data["text"])
+        messages.success(request, _("Reply saved."))
+
+    return _act(request, pk, act)
+
+
+@login_required
+@require_POST
+def route(request, pk):
+    def act(person, suggestion):
+        form = RouteForm(request.POST, organization=person.organization)
+        if not form.is_valid():
+            raise services.InvalidInput(_("Choose a department of this organization."))
+        matter = services.route(
+            suggestion,
+            person,
+            lead_department=form.cleaned_data["lead_department"],
+            title=form.cleaned_data["title"],
+        )
+        messages.success(request, _("Matter %(number)s opened.") % {"number": matter.number})
+
+    return _act(request, pk, act)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    def act(person, suggestion):
+        if request.POST.get("published") == "0":
+            services.unpublish(suggestion, person)
+            messages.success(request, _("The letter is no longer published."))
+        else:
+            services.publish(suggestion, person)
+            messages.success(request, _("The letter and its reply are published."))
+
+    return _act(request, pk, act)
+
+
+# Published replies.
+
+
+def _published(request, organization, public: bool):
+    kind = request.GET.get("kind") or ""
+    letters = selectors.published_in(organization)
+    if kind in Kind.values:
+        letters = letters.filter(kind=kind)
+    page = Paginator(letters, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/published.html",
+        {
+            "page": page,
+            "organization": organization,
+            "public": public,
+            "kind": kind,
+            "kinds": Kind.choices,
+        },
+    )
+
+
+@login_required
+def published(request):
+    return _published(request, _person(request).organization, public=False)
+
+
+def public_published(request, organization_code):
+    organization = get_object_or_404(Organization, code=organization_code)
+    return _published(request, organization, public=True)
