@@ -240,6 +240,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "NoticeKindEnum": "liaison.notices.models.NoticeKind.choices",
+        "NoticeStateEnum": "liaison.notices.models.NoticeState.choices",
+        "AudienceKindEnum": "liaison.notices.models.AudienceKind.choices",
+        "PositionRoleEnum": "liaison.org.models.PositionRole.choices",
+    },
 }
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

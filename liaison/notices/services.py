@@ -66,6 +66,8 @@ LIAISON_REPORT_KIND = "liaison_report"
 
 
 class NoticeError(Exception):
+    status = 400
+
     def __init__(self, message):
         super().__init__(str(message))
         self.message = str(message)
@@ -77,6 +79,8 @@ class InvalidInput(NoticeError):
 
 class NotAllowed(NoticeError):
     """The person may not do this to this notice."""
+
+    status = 403
 
 
 # Who may do what.
@@ -818,7 +822,7 @@ def statistics(notice: Notice, *, departments: set[int] | None = None) -> Notice
     its reply, for a task deployment). `departments` limits the rows (None: all)."""
     counts = Receipt.objects.filter(notice=notice)
     unread = Receipt.objects.filter(notice=notice, read_at__isnull=True)
-    relays = Relay.objects.filter(notice=notice).select_related("relayed_by", "matter")
+    relays = Relay.objects.filter(notice=notice).select_related("relayed_by__user", "matter")
     if departments is not None:
         counts = counts.filter(department_id__in=departments)
         unread = unread.filter(department_id__in=departments)
