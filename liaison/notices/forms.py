@@ -92,6 +92,9 @@ class NoticeForm(forms.Form):
         super().__init__(*args, **kwargs)
         organization = person.organization
         self.fields["author_department"].queryset = issuing_departments(person)
+        own = person.positions.current().order_by("start").values_list("department", flat=True)
+        if own and "author_department" not in self.initial:
+            self.initial["author_department"] = own[0]
         self.fields["departments"].queryset = Department.objects.filter(
             organization=organization, is_active=True
         ).order_by("sort_order", "code")
