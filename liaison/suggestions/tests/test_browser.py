@@ -1,7 +1,8 @@
 """A real-browser journey through the suggestion box: a patient's relative writes an
 anonymous complaint on the public form (captcha solved through the module's helper) and
 gets a retrieval code; 院办 answers it; the writer reads the answer with the code, after
-one mistyped try. Screenshots land in test-artifacts/."""
+one mistyped try. The praise the office published shows on 药剂科's page. Screenshots
+land in test-artifacts/."""
 
 import pytest
 from playwright.sync_api import expect
@@ -9,15 +10,19 @@ from playwright.sync_api import expect
 from liaison.browser import ARTIFACTS_DIR, DESKTOP, chromium, signed_in
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.suggestions import captcha
+from liaison.suggestions.demo import build_demo_suggestions
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
 def hospital():
-    """The demo hospital, built before Playwright starts (its event loop refuses
-    synchronous queries)."""
-    return {"code": build_demo_hospital().code}
+    """The demo hospital with its letters, built before Playwright starts (its event loop
+    refuses synchronous queries)."""
+    organization = build_demo_hospital()
+    build_demo_suggestions(organization)
+    pharmacy = organization.departments.get(code="YJK")
+    return {"code": organization.code, "pharmacy": pharmacy.pk}
 
 
 @pytest.fixture
@@ -50,6 +55,7 @@ def test_write_anonymously_and_read_the_reply_with_the_code(browser, live_server
 
     office = signed_in(browser, live_server.url, "yuanban", DEMO_PASSWORD)
     office.goto(f"{live_server.url}/suggestions/")
+    office.screenshot(path=str(ARTIFACTS_DIR / "suggestion-list.png"), full_page=True)
     office.get_by_role("link", name="急诊候诊区夜间空调太冷").click()
     expect(office.get_by_test_id("writer")).to_have_attribute("data-anonymous", "1")
     office.locator("#id_text").fill(
@@ -68,3 +74,7 @@ def test_write_anonymously_and_read_the_reply_with_the_code(browser, live_server
     expect(writer.get_by_test_id("reply")).to_contain_text("备毯子供借用")
     expect(writer.get_by_test_id("status")).to_have_attribute("data-status", "answered")
     writer.screenshot(path=str(ARTIFACTS_DIR / "suggestion-read-by-code.png"), full_page=True)
+
+    office.goto(f"{live_server.url}/org/departments/{hospital['pharmacy']}/")
+    expect(office.get_by_test_id("department-praise")).to_contain_text("药剂科每月下病区讲用药")
+    office.screenshot(path=str(ARTIFACTS_DIR / "suggestion-department-praise.png"), full_page=True)
