@@ -153,7 +153,7 @@ class Stakeholder(models.Model):
     class Meta:
         verbose_name = _("stakeholder")
         verbose_name_plural = _("stakeholders")
-        ordering = ["project", "layer", "pk"]
+        ordering = ["project", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=_one_party(),

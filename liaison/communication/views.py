@@ -318,8 +318,11 @@ def mark_sent(request, pk):
                 link=form.cleaned_data.get("link") or "",
                 upload=form.cleaned_data.get("file"),
             )
-        except services.MatterError as error:
+        except services.InvalidInput as error:
             form.add_error(None, error.message)
+        except services.MatterError as error:
+            messages.error(request, error.message)
+            return redirect("communication:distribution", pk=distribution.pk)
         else:
             messages.success(request, _("Marked sent."))
             return _after(request, distribution)
@@ -335,8 +338,11 @@ def skip(request, pk):
     if form.is_valid():
         try:
             services.skip(distribution, person, reason=form.cleaned_data["reason"])
-        except services.MatterError as error:
+        except services.InvalidInput as error:
             form.add_error(None, error.message)
+        except services.MatterError as error:
+            messages.error(request, error.message)
+            return redirect("communication:distribution", pk=distribution.pk)
         else:
             messages.success(request, _("Skipped this time."))
             return _after(request, distribution)
