@@ -199,7 +199,8 @@ def main() -> None:
 
     # A server process is warm: its first publish (translations, content types, the
     # database's cache) is shown apart.
-    notice, seconds = publish(organization, author, "预热", people=(author,))
+    someone = Person.objects.filter(organization=organization).exclude(pk=author.pk).first()
+    notice, seconds = publish(organization, author, "预热", people=(someone,))
     print(f"first publish of the process (one person): {seconds * 1000:.0f} ms")
     for round_ in range(3):
         notice, seconds = publish(
