@@ -134,9 +134,11 @@ def _event(
     summary: str = "",
     *,
     distribution: Distribution | None = None,
+    at: datetime.datetime | None = None,
     **data,
 ) -> PlanEvent:
     return PlanEvent.objects.create(
+        at=at or timezone.now(),
         organization_id=project.organization_id,
         project=project,
         distribution=distribution,
@@ -736,6 +738,7 @@ def _fall_due(pk: int, now: datetime.datetime) -> int:
                 None,
                 row.information,
                 distribution=distribution,
+                at=now,
                 row=row.pk,
                 due_at=moment,
                 owner=row.owner.name,
@@ -763,6 +766,7 @@ def _mark_overdue(pk: int, now: datetime.datetime) -> bool:
         None,
         row.information,
         distribution=distribution,
+        at=now,
         due_at=distribution.due_at,
         owner=distribution.owner.name,
     )

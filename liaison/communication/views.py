@@ -22,6 +22,8 @@ from .models import DistributionState, overdue_before
 
 #: Distributions shown on a project's distributions page.
 PAGE = 200
+#: Changes to the register and the plan shown on a project's page.
+HISTORY = 30
 
 
 def _person(request) -> Person:
@@ -107,8 +109,11 @@ def project_detail(request, pk):
         "rows": [(row, services.describe(row)) for row in rows],
         "counts": selectors.counts_of(project),
         "may_edit": services.may_edit(person, project),
+        # The register's and plan's history; each distribution's is on its own page.
         "events": list(
-            project.events.select_related("actor", "distribution").order_by("-at", "-pk")[:50]
+            project.events.filter(distribution__isnull=True)
+            .select_related("actor")
+            .order_by("-at", "-pk")[:HISTORY]
         ),
     }
     return render(request, "communication/project_detail.html", context)
