@@ -87,9 +87,11 @@ class SuggestionViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Letters I handle, and my own signed ones",
         parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["new", "routed", "answered"]),
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=["suggestion", "complaint", "praise"]),
-            OpenApiParameter("mailbox", OpenApiTypes.STR, enum=["box", "leader"]),
+            OpenApiParameter("status", OpenApiTypes.STR, description="`new`, `routed`, `answered`"),
+            OpenApiParameter(
+                "kind", OpenApiTypes.STR, description="`suggestion`, `complaint`, `praise`"
+            ),
+            OpenApiParameter("mailbox", OpenApiTypes.STR, description="`box`, `leader`"),
         ],
         responses={200: SuggestionSerializer(many=True)},
         tags=["suggestions"],

@@ -3,17 +3,29 @@ check types and turn department codes into departments of the person's organizat
 rules stay in services.py. Departments are named by code."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from liaison.matters.serializers import DepartmentCodeField
 
 from . import services
-from .models import Kind, Mailbox, Suggestion
+from .models import Channel, Kind, Mailbox, Suggestion
+
+# Kinds and channels are text in the schema, not enums: matters' links and communication
+# plans have `kind` and `channel` enums of their own.
+KIND_HELP = "one of " + ", ".join(f"`{kind}`" for kind in Kind.values)
+CHANNEL_HELP = "one of " + ", ".join(f"`{channel}`" for channel in Channel.values)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class TextChoiceField(serializers.ChoiceField):
+    """A choice checked on input, shown as text in the schema."""
 
 
 class SuggestionInputSerializer(serializers.Serializer):
     mailbox = serializers.ChoiceField(choices=Mailbox.choices, default=Mailbox.BOX)
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = TextChoiceField(choices=Kind.choices, help_text=KIND_HELP)
     subject = serializers.CharField(max_length=services.MAX_SUBJECT)
     body = serializers.CharField(max_length=services.MAX_BODY)
     department = DepartmentCodeField(
@@ -51,6 +63,8 @@ class _MatterSerializer(serializers.Serializer):
 class SuggestionSerializer(serializers.ModelSerializer):
     """A letter as its handlers (and its signed writer) see it."""
 
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
+    channel = serializers.CharField(read_only=True, help_text=CHANNEL_HELP)
     department = _DepartmentSerializer(read_only=True, allow_null=True)
     writer = serializers.SerializerMethodField(
         help_text="name of who signed the letter; null when anonymous"
@@ -102,6 +116,7 @@ class CreatedSerializer(SuggestionSerializer):
 class ByCodeSerializer(serializers.ModelSerializer):
     """What the holder of the code reads: the letter, its reply, any matter opened."""
 
+    kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     department = _DepartmentSerializer(read_only=True, allow_null=True)
     received_on = serializers.SerializerMethodField()
     matter = _MatterSerializer(read_only=True, allow_null=True)
