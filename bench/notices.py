@@ -78,15 +78,21 @@ def bulk_receipts(organization, author, notices: int, audience: int):
     from liaison.notices.models import Notice, NoticeState
     from liaison.org.models import Department, Position
 
-    departments, people = [], 0
+    departments, people = [], set()
     for department in Department.objects.filter(organization=organization).order_by("pk"):
-        size = Position.objects.current().filter(department=department).count()
-        if size == 0:
+        members = set(
+            Position.objects.current()
+            .filter(department=department)
+            .values_list("person_id", flat=True)
+        )
+        if not members:
             continue
         departments.append(department.pk)
-        people += size
-        if people >= audience:
+        people |= members
+        if len(people) >= audience:
             break
+    # Exactly `audience` people: the first by id, each under their first department.
+    people = sorted(people)[:audience]
     now = timezone.now()
     with transaction.atomic():
         Notice.objects.bulk_create(
@@ -98,11 +104,12 @@ def bulk_receipts(organization, author, notices: int, audience: int):
                 state=NoticeState.PUBLISHED,
                 published_at=now,
                 published_by=author,
-                recipient_count=people,
+                recipient_count=len(people),
             )
             for n in range(notices)
         )
         ids = ",".join(str(pk) for pk in departments)
+        chosen = ",".join(str(pk) for pk in people)
         with connection.cursor() as cursor:
             cursor.execute(
                 f"""
@@ -123,7 +130,8 @@ def bulk_receipts(organization, author, notices: int, audience: int):
                        CASE WHEN (n.id + p.person_id) % 10 < 6 THEN 'page' ELSE '' END, 0
                 FROM notices_notice n CROSS JOIN (
                     SELECT person_id, MIN(department_id) AS department_id FROM org_position
-                    WHERE "end" IS NULL AND department_id IN ({ids}) GROUP BY person_id
+                    WHERE "end" IS NULL AND department_id IN ({ids}) AND person_id IN ({chosen})
+                    GROUP BY person_id
                 ) p
                 WHERE n.organization_id = %s AND n.title LIKE '基准通知%%'
                 """,

@@ -245,6 +245,14 @@ SPECTACULAR_SETTINGS = {
         "NoticeStateEnum": "liaison.notices.models.NoticeState.choices",
         "AudienceKindEnum": "liaison.notices.models.AudienceKind.choices",
         "PositionRoleEnum": "liaison.org.models.PositionRole.choices",
+        "MatterStateEnum": "liaison.matters.models.State.choices",
+        "LinkKindEnum": "liaison.matters.models.LinkKind.choices",
+        "MeetingKindEnum": "liaison.meetings.models.MeetingKind.choices",
+        "MeetingStateEnum": "liaison.meetings.models.MeetingState.choices",
+        "AgendaItemStateEnum": "liaison.meetings.models.ItemState.choices",
+        "MinutesStateEnum": "liaison.meetings.models.MinutesState.choices",
+        "LevelEnum": "liaison.communication.models.Level.choices",
+        "CommunicationChannelEnum": "liaison.communication.models.Channel.choices",
     },
 }
 

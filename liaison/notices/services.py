@@ -810,6 +810,10 @@ class DepartmentStats:
     matter: Matter | None = None
 
     @property
+    def unread_names(self) -> str:
+        return "、".join(name for _username, name in self.unread)
+
+    @property
     def relayed(self) -> bool:
         return self.relay is None or self.relay.relayed_at is not None
 
