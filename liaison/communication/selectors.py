@@ -76,25 +76,30 @@ def startable_departments(person: Person):
     return departments.order_by("sort_order", "code")
 
 
-def projects_of(person: Person, *, closed: bool = False):
-    """The organization's projects with their counts, for the list."""
-    now = timezone.now()
-    due = Q(rows__distributions__state=DistributionState.DUE)
-    return (
+def _per_project(queryset, field: str) -> dict[int, int]:
+    return dict(queryset.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def projects_of(person: Person, *, closed: bool = False) -> list[Project]:
+    """The organization's projects with their counts, for the list: a few grouped
+    queries rather than one join of stakeholders, rows and distributions."""
+    projects = list(
         Project.objects.filter(organization_id=person.organization_id, is_active=not closed)
         .select_related("owner_department", "manager")
-        .annotate(
-            stakeholder_count=Count("stakeholders", distinct=True),
-            row_count=Count("rows", filter=Q(rows__is_active=True), distinct=True),
-            due_count=Count("rows__distributions", filter=due, distinct=True),
-            overdue_count=Count(
-                "rows__distributions",
-                filter=due & Q(rows__distributions__due_at__lt=overdue_before(now)),
-                distinct=True,
-            ),
-        )
         .order_by("name", "pk")
     )
+    ids = [p.pk for p in projects]
+    due = Distribution.objects.filter(row__project_id__in=ids, state=DistributionState.DUE)
+    stakeholders = _per_project(Stakeholder.objects.filter(project_id__in=ids), "project_id")
+    rows = _per_project(PlanRow.objects.filter(project_id__in=ids, is_active=True), "project_id")
+    due_counts = _per_project(due, "row__project_id")
+    overdue = _per_project(due.filter(due_at__lt=overdue_before()), "row__project_id")
+    for project in projects:
+        project.stakeholder_count = stakeholders.get(project.pk, 0)
+        project.row_count = rows.get(project.pk, 0)
+        project.due_count = due_counts.get(project.pk, 0)
+        project.overdue_count = overdue.get(project.pk, 0)
+    return projects
 
 
 @dataclass

@@ -51,7 +51,7 @@ def project_list(request):
         request,
         "communication/project_list.html",
         {
-            "projects": list(selectors.projects_of(person, closed=closed)),
+            "projects": selectors.projects_of(person, closed=closed),
             "closed": closed,
             "may_start": selectors.startable_departments(person).exists(),
         },
