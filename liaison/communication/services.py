@@ -39,12 +39,12 @@ from django.utils.translation import gettext as _
 from liaison.inbox.models import Ask, Notification
 from liaison.inbox.services import mark_read, notify
 from liaison.matters.services import (
-    ALLOWED_EXTENSIONS,
     InvalidInput,
     MatterError,
     NotAllowed,
     WrongState,
     _when,
+    checked_upload_name,
     handles,
     in_coordinating_office,
 )
@@ -167,23 +167,6 @@ def _check_person(organization_id: int, person: Person | None, message: str) -> 
     if person.organization_id != organization_id or not person.is_active:
         raise InvalidInput(_("Unknown person: %(name)s") % {"name": person.name})
     return person
-
-
-def _checked_file(upload) -> str:
-    """The upload's file name, refused unless its type and size are what matters accept."""
-    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ALLOWED_EXTENSIONS:
-        raise InvalidInput(
-            _("Files of type .%(extension)s cannot be attached.") % {"extension": extension or "?"}
-        )
-    limit = settings.MATTER_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise InvalidInput(
-            _("%(name)s is too large: at most %(size)d MB.")
-            % {"name": name, "size": limit // (1024 * 1024)}
-        )
-    return name
 
 
 def _zone(name: str) -> str:
@@ -876,7 +859,7 @@ def mark_sent(
             URLValidator(schemes=["http", "https"])(link)
         except ValidationError as exc:
             raise InvalidInput(_("The link must be a web address.")) from exc
-    name = _checked_file(upload) if upload is not None else ""
+    name = checked_upload_name(upload) if upload is not None else ""
     distribution.state = DistributionState.SENT
     distribution.sent_at = timezone.now()
     distribution.sent_by = person

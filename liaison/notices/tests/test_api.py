@@ -10,7 +10,7 @@ from liaison.notices.models import Notice, Receipt
 @pytest.fixture
 def api(h):
     def as_(key):
-        client = APIClient()
+        client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
         client.force_authenticate(h.p[key].user)
         return client
 

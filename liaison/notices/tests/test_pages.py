@@ -15,6 +15,8 @@ from .factories import publish
 
 @pytest.fixture
 def login(client, h):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+
     def as_(key):
         client.logout()
         assert client.login(username=h.p[key].user.username, password=PASSWORD)
