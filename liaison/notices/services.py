@@ -277,7 +277,11 @@ def create_notice(
 
 
 def _lock(notice: Notice) -> Notice:
-    return Notice.objects.select_for_update().select_related("author_department").get(pk=notice.pk)
+    return (
+        Notice.objects.select_for_update(of=("self",))
+        .select_related("author_department")
+        .get(pk=notice.pk)
+    )
 
 
 @transaction.atomic
@@ -615,7 +619,9 @@ def relay_notice(
     if not notice.is_live:
         raise InvalidInput(_("This notice is no longer current; it cannot be relayed."))
     mine = relay_departments(person)
-    pending = Relay.objects.select_for_update().filter(notice=notice, relayed_at__isnull=True)
+    pending = Relay.objects.select_for_update(of=("self",)).filter(
+        notice=notice, relayed_at__isnull=True
+    )
     if department is not None:
         pending = pending.filter(department=department)
     pending = [r for r in pending.select_related("department") if r.department_id in mine]

@@ -272,7 +272,7 @@ def _tell_handlers(suggestion: Suggestion, *, exclude: Person | None) -> None:
 
 def _lock(suggestion: Suggestion) -> Suggestion:
     return (
-        Suggestion.objects.select_for_update()
+        Suggestion.objects.select_for_update(of=("self",))
         .select_related("organization", "department", "writer", "matter")
         .get(pk=suggestion.pk)
     )
