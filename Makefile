@@ -38,9 +38,12 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 	@command -v chromium >/dev/null || { echo "chromium could not be installed" >&2; exit 1; }
 
+# On PostgreSQL the real-browser journeys are left out: they check the pages, which the
+# SQLite run has done, and every rule they pass through is tested on PostgreSQL on its own.
+# Three workers there: the database server's share of the work overlaps theirs.
 test: setup browser
 	env -u DATABASE_URL $(PYTEST) -q -n auto
-	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q -n auto; fi
+	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q -n 3 -m "not browser"; fi
 
 lint: setup
 	$(VENV)/bin/ruff check .
