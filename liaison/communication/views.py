@@ -8,11 +8,12 @@ of the services is shown on the form or as a message and changes nothing.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.core.downloads import download
 from liaison.org.models import Department, Person
 
 from . import export as spreadsheet
@@ -354,34 +355,10 @@ def skip(request, pk):
     return _distribution_page(request, distribution, skip_form=form, status=400)
 
 
-#: Image and PDF files keep their type; everything else downloads as bytes.
-SAFE_TYPES = {
-    "pdf": "application/pdf",
-    "png": "image/png",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "gif": "image/gif",
-    "webp": "image/webp",
-}
-
-
 @login_required
 def attachment(request, pk):
     """The file sent with a distribution, always as a download."""
     distribution = selectors.distribution_for(_person(request), pk)
     if not distribution.attachment:
         raise Http404
-    name = distribution.attachment_name or "file"
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    try:
-        handle = distribution.attachment.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=name,
-        content_type=SAFE_TYPES.get(extension, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(distribution.attachment, distribution.attachment_name or "file")

@@ -10,10 +10,8 @@
   person is worked out here from the authenticated user.
 """
 
-import mimetypes
-
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition
@@ -27,6 +25,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from liaison.core.downloads import download
 from liaison.permissions import person_of
 
 from . import selectors, services
@@ -648,15 +647,6 @@ class MatterKindListView(PersonAPIMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-# Inline types; everything else (HTML, SVG, …) downloads as an opaque file.
-INLINE_SAFE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp"}
-
-
-def download_type(name: str) -> str:
-    guessed, _encoding = mimetypes.guess_type(name, strict=False)
-    return guessed if guessed in INLINE_SAFE_TYPES else "application/octet-stream"
-
-
 class AttachmentDownloadView(PersonAPIMixin, APIView):
     """The file, always as a download under its original (Chinese) name."""
 
@@ -689,16 +679,4 @@ class AttachmentDownloadView(PersonAPIMixin, APIView):
             and not services.is_handling(self.person, matter)
         ):
             raise Http404
-        try:
-            handle = attachment.file.open("rb")
-        except (OSError, ValueError) as exc:
-            raise Http404 from exc
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=download_type(attachment.original_name),
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
+        return download(attachment.file, attachment.original_name)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.core.downloads import download
 from liaison.core.paginator import CappedPaginator
 from liaison.inbox.models import Ask
 from liaison.org.models import Department, DepartmentKind, Person, Position, PositionRole
@@ -79,16 +80,6 @@ BUTTON_STYLES = {
     Action.ESCALATE: "btn-outline-danger",
     Action.WITHDRAW: "btn-outline-danger",
     Action.CLOSE: "btn-outline-danger",
-}
-
-#: Image and PDF attachments keep their type; everything else downloads as bytes.
-SAFE_TYPES = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "gif": "image/gif",
-    "webp": "image/webp",
-    "pdf": "application/pdf",
 }
 
 
@@ -789,20 +780,7 @@ def attachment(request, pk):
         and not services.is_handling(person, matter)
     ):
         raise Http404
-    extension = item.original_name.rsplit(".", 1)[-1].lower() if "." in item.original_name else ""
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=SAFE_TYPES.get(extension, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(item.file, item.original_name)
 
 
 @login_required

@@ -9,14 +9,14 @@ of the services is shown as a message (or on the form) and changes nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from liaison.matters.views import SAFE_TYPES
+from liaison.core.downloads import download
 from liaison.org.models import Department, Person
 
 from . import selectors, services
@@ -304,20 +304,7 @@ def attachment(request, pk):
     if item is None:
         raise Http404
     selectors.notice_for(person, item.notice_id)
-    extension = item.original_name.rsplit(".", 1)[-1].lower() if "." in item.original_name else ""
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=item.original_name,
-        content_type=SAFE_TYPES.get(extension, "application/octet-stream"),
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return download(item.file, item.original_name)
 
 
 @login_required
