@@ -126,8 +126,8 @@ def bulk_receipts(organization, author, notices: int, audience: int):
                 INSERT INTO notices_receipt (notice_id, person_id, department_id, delivered_at,
                                              read_at, read_via, reminders)
                 SELECT n.id, p.person_id, p.department_id, n.published_at,
-                       CASE WHEN (n.id + p.person_id) % 10 < 6 THEN n.published_at END,
-                       CASE WHEN (n.id + p.person_id) % 10 < 6 THEN 'page' ELSE '' END, 0
+                       CASE WHEN (n.id + p.person_id) %% 10 < 6 THEN n.published_at END,
+                       CASE WHEN (n.id + p.person_id) %% 10 < 6 THEN 'page' ELSE '' END, 0
                 FROM notices_notice n CROSS JOIN (
                     SELECT person_id, MIN(department_id) AS department_id FROM org_position
                     WHERE "end" IS NULL AND department_id IN ({ids}) AND person_id IN ({chosen})

@@ -212,8 +212,11 @@ class ReadVia(models.TextChoices):
 class Receipt(models.Model):
     """One person a notice reached (回执): when they could see it and when they read it."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="receipts")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    # Both looked up through the composite indexes below, which start with them.
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="receipts", db_index=False
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+", db_index=False)
     #: The department it reached them through (their own first one when named directly).
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
