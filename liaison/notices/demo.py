@@ -1,6 +1,8 @@
 """Demo notices: a task deployment half relayed, a pinned notice to every head and liaison
-officer, a notice from 信息科 about a system stop, an expired one and a draft, each with
-some readers. Call after the demo hospital exists: `build_demo_notices(organization)`."""
+officer, a notice from 信息科 about a system stop that expires within the week, a notice to
+four clinical departments (儿科's nurses can read it) and a draft, each published one with
+some readers. Call after the demo hospital exists: `build_demo_notices(organization)`; it
+answers how many it published."""
 
 import datetime
 import random
@@ -96,6 +98,27 @@ def build_demo_notices(organization: Organization) -> int:
     _read_some(outage, rng, 0.4)
     notices.append(outage)
 
+    nursing = services.create_notice(
+        office,
+        services.NoticeInput(
+            title="关于加强病区陪护与探视管理的通知",
+            body=(
+                "近期病区陪护人员较多，影响诊疗秩序。自下周一起，每位住院患者限一名陪护，"
+                "探视时间为每日 15:00—19:00。请各病区护士长组织学习，并做好患者及家属的解释工作。"
+            ),
+            author_department=departments["YB"],
+            departments=tuple(departments[c] for c in ("EK", "FK", "CK", "GK")),
+        ),
+        publish=True,
+    )
+    for relay in nursing.relays.select_related("department"):
+        if relay.relayer_id is not None and relay.department.code != "GK":
+            services.relay_notice(
+                nursing, Person.objects.get(pk=relay.relayer_id), department=relay.department
+            )
+    _read_some(nursing, rng, 0.3)
+    notices.append(nursing)
+
     services.create_notice(
         office,
         services.NoticeInput(
@@ -105,4 +128,4 @@ def build_demo_notices(organization: Organization) -> int:
             departments=tuple(d for d in departments.values() if d.kind == "clinical")[:10],
         ),
     )
-    return len(notices) + 1
+    return len(notices)

@@ -72,6 +72,7 @@ def notice_list(request):
             "rows": rows,
             "may_write": person.positions.current().exists(),
             "relays_waiting": services.awaiting_relay(person).count(),
+            "relays": bool(services.relay_departments(person)),
         },
     )
 
