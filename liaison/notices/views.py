@@ -38,6 +38,18 @@ def _refused(request, exc) -> None:
     messages.error(request, exc.message)
 
 
+def _say_published(request, notice) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "Published to %(count)d person.",
+            "Published to %(count)d people.",
+            notice.recipient_count,
+        )
+        % {"count": notice.recipient_count},
+    )
+
+
 def _back(request, pk):
     """To the page the form came from (the liaison desk), else the notice page."""
     target = request.POST.get("next", "")
@@ -98,15 +110,7 @@ def _save(request, person, form, notice=None):
                 _("Saved as a draft, not published: %(reason)s") % {"reason": exc.message},
             )
             return notice
-        messages.success(
-            request,
-            ngettext(
-                "Published to %(count)d person.",
-                "Published to %(count)d people.",
-                notice.recipient_count,
-            )
-            % {"count": notice.recipient_count},
-        )
+        _say_published(request, notice)
     else:
         messages.success(request, _("Draft saved."))
     return notice
@@ -208,15 +212,7 @@ def publish(request, pk):
     except services.NoticeError as exc:
         _refused(request, exc)
     else:
-        messages.success(
-            request,
-            ngettext(
-                "Published to %(count)d person.",
-                "Published to %(count)d people.",
-                notice.recipient_count,
-            )
-            % {"count": notice.recipient_count},
-        )
+        _say_published(request, notice)
     return redirect("notices:detail", pk=pk)
 
 
