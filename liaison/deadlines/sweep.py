@@ -35,8 +35,9 @@ def due_matter_ids(now: datetime.datetime) -> list[int]:
 def sweep_matters(now: datetime.datetime, batch_size: int = BATCH_SIZE) -> Counter:
     counts = Counter()
     due = due_matter_ids(now)
+    cache: dict = {}  # look-ups shared by the batches (service levels, rungs, heads)
     for start in range(0, len(due), batch_size):
-        counts += matters.check_clocks(due[start : start + batch_size], now)
+        counts += matters.check_clocks(due[start : start + batch_size], now, cache)
     return counts
 
 

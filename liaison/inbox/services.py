@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from liaison.core import bulk
 from liaison.org.models import Person, Position
 
 from . import tasks, webhooks
@@ -105,11 +106,11 @@ def notify_many(notices: Iterable[dict]) -> list[Notification]:
             rows.extend(plan.items)
     if not rows:
         return []
-    # bulk_create sets the primary keys on the very objects each plan holds.
-    Notification.objects.bulk_create(rows)
+    # The insert sets the primary keys on the very objects each plan holds.
+    bulk.insert(rows)
     deliveries = [*_email_deliveries(planned, now), *_robot_deliveries(planned, now)]
     if deliveries:
-        Delivery.objects.bulk_create(deliveries)
+        bulk.insert(deliveries)
         due = [d.pk for d in deliveries if d.next_attempt_at <= now]
         for start in range(0, len(due), ENQUEUE_CHUNK):
             chunk = due[start : start + ENQUEUE_CHUNK]

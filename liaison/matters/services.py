@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_save
 from django.dispatch import receiver
@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from liaison.core import bulk
 from liaison.deadlines.models import BreachAction, ServiceLevel
 from liaison.deadlines.services import clock as level_clock
 from liaison.deadlines.services import service_level, step_clock
@@ -653,6 +654,7 @@ def _notice(
     detail: str = "",
     *,
     urgent: bool = False,
+    url: str | None = None,
 ) -> dict:
     """What notify() is given about a matter."""
     return {
@@ -660,7 +662,7 @@ def _notice(
         "ask": ask,
         "title": f"{matter.number} {matter.title}",
         "detail": str(detail),  # a lazy label (the rating) must not reach the e-mail lazily
-        "url": _url(matter),
+        "url": url or _url(matter),
         "subject": matter,
         "exclude": actor,
         "urgent": urgent or matter.urgency == Urgency.EMERGENCY,
@@ -1569,13 +1571,15 @@ class SweepBatch(Effects):
         "updated_at",
     ]
 
-    def __init__(self, now: datetime.datetime, matters: list[Matter]):
+    def __init__(self, now: datetime.datetime, matters: list[Matter], cache: dict | None = None):
         self.now = now
         self.saved: dict[int, Matter] = {}
         self.events: list[MatterEvent] = []
         self.notices: list[dict] = []
         self.lapsed: list[int] = []
-        self.cache: dict = {}
+        # Look-ups that do not depend on the batch (service levels, calendars, rungs, who
+        # heads a department) may be shared by all the batches of one sweep.
+        self.cache: dict = {} if cache is None else cache
         _attach_related(matters)
         self.pending = {
             x.matter_id: x
@@ -1587,21 +1591,23 @@ class SweepBatch(Effects):
         departments = {m.lead_department_id for m in matters} | {
             m.owner_department_id for m in matters
         }
-        self.cache.update({("heads", pk): [] for pk in departments})
+        unread = {pk for pk in departments if ("heads", pk) not in self.cache}
+        self.cache.update({("heads", pk): [] for pk in unread})
         for position in (
             Position.objects.current()
-            .filter(department_id__in=departments, role=PositionRole.HEAD, person__is_active=True)
+            .filter(department_id__in=unread, role=PositionRole.HEAD, person__is_active=True)
             .select_related("person")
         ):
             self.cache[("heads", position.department_id)].append(position.person)
         departments |= {m.originator_department_id for m in matters}
-        self.leaders = dict.fromkeys(departments)
+        unread = {pk for pk in departments if ("leader", pk) not in self.cache}
+        self.cache.update({("leader", pk): None for pk in unread})
         for assignment in (
             LeaderInCharge.objects.current()
-            .filter(department_id__in=departments)
+            .filter(department_id__in=unread)
             .select_related("leader")
         ):
-            self.leaders[assignment.department_id] = assignment.leader
+            self.cache[("leader", assignment.department_id)] = assignment.leader
 
     def _cached(self, key, compute):
         if key not in self.cache:
@@ -1616,7 +1622,12 @@ class SweepBatch(Effects):
         self.events.append(_event_row(matter, type_, actor, **kwargs))
 
     def tell(self, matter, people, ask, actor, detail="", *, urgent=False):
-        self.notices.append(_notice(matter, people, ask, actor, detail, urgent=urgent))
+        # reverse() would cost more than the rest of a reminder: the matter's address is
+        # the pattern's, read once, with its number in it.
+        prefix = self._cached("url", lambda: _url(Matter(pk=0)).removesuffix("0/"))
+        self.notices.append(
+            _notice(matter, people, ask, actor, detail, urgent=urgent, url=f"{prefix}{matter.pk}/")
+        )
 
     def level(self, matter):
         return self._cached(
@@ -1665,9 +1676,7 @@ class SweepBatch(Effects):
         )
 
     def _leader_of(self, department: Department) -> Person | None:
-        if department.pk not in self.leaders:
-            self.leaders[department.pk] = leader_in_charge(department)
-        return self.leaders[department.pk]
+        return self._cached(("leader", department.pk), lambda: leader_in_charge(department))
 
     def _department_of(self, person: Person) -> Department | None:
         return self._cached(("department of", person.pk), lambda: _department_of(person))
@@ -1680,8 +1689,8 @@ class SweepBatch(Effects):
         return {"extension_lapsed": pending.proposed_due}
 
     def flush(self) -> None:
-        _update_rows(list(self.saved.values()), self.MATTER_FIELDS)
-        MatterEvent.objects.bulk_create(self.events)
+        bulk.update(list(self.saved.values()), self.MATTER_FIELDS)
+        bulk.insert(self.events)
         if self.lapsed:
             ExtensionRequest.objects.filter(pk__in=self.lapsed).update(
                 state=ExtensionState.LAPSED, decided_at=self.now
@@ -1712,27 +1721,6 @@ def _attach_related(matters: list[Matter]) -> None:
         matter.owner_department = departments.get(matter.owner_department_id)
         matter.originator_department = departments[matter.originator_department_id]
         matter.responsible_person = people.get(matter.responsible_person_id)
-
-
-def _update_rows(matters: list[Matter], names: list[str]) -> None:
-    """Write these fields of many matters: one statement executed many times, which is
-    far cheaper than bulk_update's CASE expressions for hundreds of rows."""
-    if not matters:
-        return
-    fields = [Matter._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sql = "UPDATE {} SET {} WHERE {} = %s".format(
-        quote(Matter._meta.db_table),
-        ", ".join(f"{quote(field.column)} = %s" for field in fields),
-        quote(Matter._meta.pk.column),
-    )
-    rows = [
-        [field.get_db_prep_save(getattr(matter, field.attname), connection) for field in fields]
-        + [matter.pk]
-        for matter in matters
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
 
 
 def _rung_deadline(
@@ -1804,7 +1792,9 @@ STEP_OF_STATE = {
 
 
 @transaction.atomic
-def check_clocks(pks: Iterable[int], now: datetime.datetime | None = None) -> Counter:
+def check_clocks(
+    pks: Iterable[int], now: datetime.datetime | None = None, cache: dict | None = None
+) -> Counter:
     """Remind, or record a missed time limit and climb the ladder, for the matters among
     `pks` whose check time has come, in one transaction. Counts what was done
     ("reminded", "escalated", "breached"). Rows another sweep holds are skipped (it does
@@ -1820,7 +1810,7 @@ def check_clocks(pks: Iterable[int], now: datetime.datetime | None = None) -> Co
     counts = Counter()
     if not matters:
         return counts
-    batch = SweepBatch(now, matters)
+    batch = SweepBatch(now, matters, cache)
     with translation.override(settings.LANGUAGE_CODE):
         for matter in matters:
             if not matter.is_open or matter.paused_at is not None:

@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connections
+from django.urls import reverse
 
 from liaison.deadlines.models import BreachAction, ServiceLevel
 from liaison.deadlines.services import step_clock
@@ -87,6 +88,7 @@ def test_a_reminder_goes_to_the_holder_once_even_if_swept_twice(h, clock):
     assert reminded.actor is None and reminded.data["step"] == "accept"
     reminders = Notification.objects.filter(ask=Ask.REMINDER)
     assert [n.recipient for n in reminders] == [matter.responsible_person]
+    assert [n.url for n in reminders] == [reverse("matters:detail", args=[matter.pk])]
     matter.refresh_from_db()
     assert len(matter.reminders_due) == 1 and matter.next_check_at > first
 
