@@ -7,13 +7,14 @@ two-character query is one index lookup, a longer one is the matters holding all
 bigrams, checked with LIKE. Queries of one character, and parts of matter numbers, fall
 back to scanning.
 
-The index lives beside the matters: an FTS5 table on SQLite (contentless, bigrams as
-tokens); on PostgreSQL a GIN-indexed array of bigrams in a column of the matters table
-itself (not known to the model), so that the planner can either look a rare bigram up in
-the index or walk the list in order and test each matter's own array for a common one,
-from the array's statistics. It is written only here: when a matter is created and when
-its draft is edited (the only moments its title or description change), and rebuilt by
-`liaison rebuild-search-index`.
+The index lives beside the matters, in a table of its own (not known to the models): on
+SQLite an FTS5 table (contentless, bigrams as tokens); on PostgreSQL a GIN-indexed array
+of bigrams per matter, so that the planner can either look a rare bigram up in the index
+or walk the list in order and test each matter's own array for a common one, from the
+array's statistics. Not a column of the matters table: every change of a matter's state
+or deadline would then write all of its bigrams into the GIN index again. It is written
+only here: when a matter is created and when its draft is edited (the only moments its
+title or description change), and rebuilt by `liaison rebuild-search-index`.
 """
 
 import re
@@ -21,11 +22,10 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 
-TABLE = "matters_search"  # SQLite
-COLUMN = "search_grams"  # PostgreSQL, on matters_matter
+TABLE = "matters_search"
 
 #: Runs of letters and digits: bigrams never span punctuation or spaces.
 RUN = re.compile(r"[^\W_]+")
@@ -65,17 +65,39 @@ def create_index(schema_editor) -> None:
             "tokenize='unicode61 remove_diacritics 0')"
         )
     else:
-        schema_editor.execute(f"ALTER TABLE matters_matter ADD COLUMN {COLUMN} text[]")
+        # No foreign key: matters are never deleted, and one would stop the test
+        # database's TRUNCATE of the matters table, which knows nothing of this one.
         schema_editor.execute(
-            f"CREATE INDEX matters_matter_{COLUMN} ON matters_matter USING gin ({COLUMN})"
+            f"CREATE TABLE {TABLE} (matter_id bigint PRIMARY KEY, grams text[] NOT NULL)"
         )
+        schema_editor.execute(f"CREATE INDEX {TABLE}_grams ON {TABLE} USING gin (grams)")
 
 
 def drop_index(schema_editor) -> None:
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    else:
-        schema_editor.execute(f"ALTER TABLE matters_matter DROP COLUMN IF EXISTS {COLUMN}")
+    schema_editor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+
+
+#: Where PostgreSQL kept the bigrams before they had a table of their own.
+OLD_COLUMN = "search_grams"
+
+
+def move_out_of_matters(schema_editor) -> None:
+    """Move PostgreSQL's bigrams from their old column on the matters table (databases
+    migrated before the move) to the index's own table."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        columns = schema_editor.connection.introspection.get_table_description(
+            cursor, "matters_matter"
+        )
+    if OLD_COLUMN not in {column.name for column in columns}:
+        return
+    create_index(schema_editor)
+    schema_editor.execute(
+        f"INSERT INTO {TABLE} (matter_id, grams) SELECT id, {OLD_COLUMN} FROM matters_matter"
+        f" WHERE {OLD_COLUMN} IS NOT NULL"
+    )
+    schema_editor.execute(f"ALTER TABLE matters_matter DROP COLUMN {OLD_COLUMN}")
 
 
 def _sqlite_tokens(grams: Iterable[str]) -> str:
@@ -95,8 +117,9 @@ def index_many(rows: Iterable[tuple[int, str, str]]) -> None:
             )
         else:
             cursor.executemany(
-                f"UPDATE matters_matter SET {COLUMN} = %s WHERE id = %s",
-                [(grams, pk) for pk, grams in values],
+                f"INSERT INTO {TABLE} (matter_id, grams) VALUES (%s, %s)"
+                " ON CONFLICT (matter_id) DO UPDATE SET grams = EXCLUDED.grams",
+                values,
             )
 
 
@@ -114,9 +137,11 @@ def reindex(matter, *, previous: tuple[str, str] | None = None) -> None:
 
 def rebuild(matters: QuerySet, batch: int = 5000) -> int:
     """Index every matter anew; returns how many."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('delete-all')")
+        else:
+            cursor.execute(f"DELETE FROM {TABLE}")
     count = 0
     last = 0
     while True:
@@ -140,10 +165,9 @@ def _holding(grams: list[str]) -> Q:
     if connection.vendor == "sqlite":
         expression = " AND ".join('"' + g.replace('"', '""') + '"' for g in grams)
         hits = RawSQL(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [expression])
-        return Q(pk__in=hits)
-    return Q(
-        RawSQL(f'"matters_matter"."{COLUMN}" @> %s::text[]', [grams], output_field=BooleanField())
-    )
+    else:
+        hits = RawSQL(f"SELECT matter_id FROM {TABLE} WHERE grams @> %s::text[]", [grams])
+    return Q(pk__in=hits)
 
 
 def _word_q(word: str) -> Q:
