@@ -10,7 +10,8 @@ built, not user input in need of conversion. SQLite, where a statement costs lit
 uses Django's own methods."""
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 
 import psycopg
 from django.db import connection, models
@@ -30,13 +31,24 @@ def _array_type(field: models.Field) -> str:
     return field.db_type(connection).split("(")[0] + "[]"
 
 
-def _value(field: models.Field, obj: models.Model, adding: bool):
+def _reader(field: models.Field, adding: bool) -> Callable[[models.Model], object]:
+    """How to read the field's value off an instance, chosen once per column."""
     if adding and (getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)):
-        return field.pre_save(obj, adding)
+        return lambda obj: field.pre_save(obj, adding)
     if isinstance(field, _PREPARED):
-        return field.get_db_prep_save(getattr(obj, field.attname), connection)
-    value = getattr(obj, field.attname)
+        return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
+    read = attrgetter(field.attname)
+    if field.choices:
+        return lambda obj: _plain(read(obj))
+    return read
+
+
+def _plain(value):
     return value.value if isinstance(value, enum.Enum) else value
+
+
+def _column(field: models.Field, objs: Sequence[models.Model], adding: bool) -> list:
+    return list(map(_reader(field, adding), objs))
 
 
 def _execute(sql: str, params: list) -> list[tuple]:
@@ -57,7 +69,7 @@ def insert(objs: Sequence[models.Model]) -> None:
         return
     fields = _columns(model, None)
     quote = connection.ops.quote_name
-    columns = [[_value(field, obj, True) for obj in objs] for field in fields]
+    columns = [_column(field, objs, True) for field in fields]
     sql = "INSERT INTO {} ({}) SELECT * FROM unnest({}) RETURNING {}".format(
         quote(model._meta.db_table),
         ", ".join(quote(f.column) for f in fields),
@@ -101,7 +113,5 @@ def update(objs: Sequence[models.Model], names: Sequence[str]) -> None:
         ", ".join(f"c{i}" for i in range(len(fields))),
         pk,
     )
-    params = [[obj.pk for obj in objs]] + [
-        [_value(field, obj, False) for obj in objs] for field in fields
-    ]
+    params = [[obj.pk for obj in objs]] + [_column(field, objs, False) for field in fields]
     _execute(sql, params)

@@ -1580,7 +1580,7 @@ class SweepBatch(Effects):
         # Look-ups that do not depend on the batch (service levels, calendars, rungs, who
         # heads a department) may be shared by all the batches of one sweep.
         self.cache: dict = {} if cache is None else cache
-        _attach_related(matters)
+        _attach_related(matters, self.cache)
         self.pending = {
             x.matter_id: x
             for x in ExtensionRequest.objects.filter(
@@ -1698,20 +1698,28 @@ class SweepBatch(Effects):
         notify_many(self.notices)
 
 
-def _attach_related(matters: list[Matter]) -> None:
+def _attach_related(matters: list[Matter], cache: dict) -> None:
     """The objects a batch of matters refers to, read once each (a select_related would
-    build a copy per matter)."""
-    organizations = Organization.objects.select_related("coordinating_department").in_bulk(
-        {m.organization_id for m in matters}
+    build a copy per matter); organizations, kinds and departments once per sweep."""
+
+    def shared(model, pks, *related):
+        known = cache.setdefault(("objects", model), {})
+        missing = set(pks) - known.keys() - {None}
+        if missing:
+            known.update(model.objects.select_related(*related).in_bulk(missing))
+        return known
+
+    organizations = shared(
+        Organization, {m.organization_id for m in matters}, "coordinating_department"
     )
-    kinds = MatterKind.objects.in_bulk({m.kind_id for m in matters})
-    departments = Department.objects.in_bulk(
+    kinds = shared(MatterKind, {m.kind_id for m in matters})
+    departments = shared(
+        Department,
         {
             pk
             for m in matters
             for pk in (m.lead_department_id, m.owner_department_id, m.originator_department_id)
-            if pk is not None
-        }
+        },
     )
     people = Person.objects.in_bulk({m.responsible_person_id for m in matters} - {None})
     for matter in matters:
