@@ -1622,8 +1622,8 @@ class SweepBatch(Effects):
         self.events.append(_event_row(matter, type_, actor, **kwargs))
 
     def tell(self, matter, people, ask, actor, detail="", *, urgent=False):
-        # reverse() would cost more than the rest of a reminder: the matter's address is
-        # the pattern's, read once, with its number in it.
+        # reverse() per matter would cost more than the rest of a reminder: the address
+        # of matter 0, read once, with each matter's id in place of the 0.
         prefix = self._cached("url", lambda: _url(Matter(pk=0)).removesuffix("0/"))
         self.notices.append(
             _notice(matter, people, ask, actor, detail, urgent=urgent, url=f"{prefix}{matter.pk}/")
