@@ -1551,6 +1551,11 @@ class Effects:
     def lapse_extension(self, matter: Matter) -> dict:
         return _lapse_extension(matter)
 
+    def leading_group_meeting(self, organization_id: int):
+        from liaison.meetings.services import next_leading_group_meeting  # imports us
+
+        return next_leading_group_meeting(organization_id)
+
 
 IMMEDIATE = Effects()
 
@@ -1681,6 +1686,12 @@ class SweepBatch(Effects):
     def _department_of(self, person: Person) -> Department | None:
         return self._cached(("department of", person.pk), lambda: _department_of(person))
 
+    def leading_group_meeting(self, organization_id):
+        return self._cached(
+            ("leading group meeting", organization_id),
+            lambda: super(SweepBatch, self).leading_group_meeting(organization_id),
+        )
+
     def lapse_extension(self, matter):
         pending = self.pending.pop(matter.pk, None)
         if pending is None:
@@ -1783,9 +1794,11 @@ def _climb(
     if level == EscalationLevel.LEADING_GROUP:
         # The leading group decides at its meetings (mechanism 3); imported here because
         # the meetings import the matters' services.
-        from liaison.meetings.services import put_on_leading_group_agenda
+        from liaison.meetings.services import put_escalated_on_agenda
 
-        put_on_leading_group_agenda(matter, person)
+        meeting = effects.leading_group_meeting(matter.organization_id)
+        if meeting is not None:
+            put_escalated_on_agenda(meeting, matter, person)
 
 
 # The clocks: what the sweep does to a matter whose reminder or deadline has come.

@@ -1539,10 +1539,17 @@ def next_leading_group_meeting(organization_id: int) -> Meeting | None:
 def put_on_leading_group_agenda(matter: Matter, actor: Person | None) -> AgendaItem | None:
     """A matter escalated to the leading group goes on the agenda of the leading group's
     next meeting (the series marked `for_leading_group`) by itself, accepted: the ladder
-    ends there. Nothing happens without such a series, or when it is already on it.
-    Called by liaison.matters.services._climb."""
+    ends there. Nothing happens without such a series, or when it is already on it."""
     meeting = next_leading_group_meeting(matter.organization_id)
-    if meeting is None or meeting.agenda.filter(matter=matter).exists():
+    return put_escalated_on_agenda(meeting, matter, actor) if meeting is not None else None
+
+
+def put_escalated_on_agenda(
+    meeting: Meeting, matter: Matter, actor: Person | None
+) -> AgendaItem | None:
+    """put_on_leading_group_agenda, for a caller that has found the next meeting already
+    (liaison.matters.services._climb, through its Effects)."""
+    if meeting.agenda.filter(matter=matter).exists():
         return None
     item = AgendaItem.objects.create(
         meeting=meeting,
