@@ -47,6 +47,7 @@ def pick(page, field: str, text: str) -> None:
     control = page.locator(f"#id_{field}-ts-control")
     control.fill(text)
     page.locator(".ts-dropdown .option", has_text=text).first.click()
+    expect(control).to_have_value("")  # the typed words go once chosen
 
 
 def row(page, code: str):
