@@ -96,3 +96,24 @@ class AuditEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.target_repr}"
+
+
+class UploadedFile(models.Model):
+    """A file someone uploaded to a record (a matter, a notice), kept under a name of our
+    choosing and handed out by liaison.core.downloads. Each kind sets `file` with its own
+    upload_to."""
+
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveBigIntegerField(_("size"))
+    content_type = models.CharField(max_length=100, blank=True)
+    uploaded_by = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

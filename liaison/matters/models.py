@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from liaison.core.models import AppendOnlyModel
+from liaison.core.models import AppendOnlyModel, UploadedFile
 from liaison.org.models import Department, Organization, Person
 
 
@@ -543,25 +543,12 @@ def attachment_path(instance, filename: str) -> str:
     return f"matters/{timezone.now():%Y/%m}/{instance.matter_id}-{uuid.uuid4().hex}"
 
 
-class Attachment(models.Model):
+class Attachment(UploadedFile):
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
         MatterEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="attachments"
     )
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class LinkKind(models.TextChoices):

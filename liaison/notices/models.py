@@ -7,12 +7,14 @@ delivered when its person can see the notice: at once for people named directly,
 the liaison officer's relay for people reached through a department audience.
 """
 
+import uuid
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.models import AppendOnlyModel
+from liaison.core.models import AppendOnlyModel, UploadedFile
 from liaison.org.models import CoordinationGroup, Department, Organization, Person, PositionRole
 
 
@@ -249,27 +251,12 @@ class Receipt(models.Model):
 
 
 def attachment_path(instance, filename: str) -> str:
-    import uuid
-
     return f"notices/{timezone.now():%Y/%m}/{instance.notice_id}-{uuid.uuid4().hex}"
 
 
-class NoticeAttachment(models.Model):
+class NoticeAttachment(UploadedFile):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=300)
-    original_name = models.CharField(_("file name"), max_length=255)
-    size = models.PositiveBigIntegerField(_("size"))
-    content_type = models.CharField(max_length=100, blank=True)
-    uploaded_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("attachment")
-        verbose_name_plural = _("attachments")
-        ordering = ["uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class EventType(models.TextChoices):
