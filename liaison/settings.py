@@ -164,11 +164,21 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
 NODE_MODULES = PROJECT_DIR / "node_modules"
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("vendor/tabler", NODE_MODULES / "@tabler/core/dist"),
-    ("vendor/htmx", NODE_MODULES / "htmx.org/dist"),
-    ("vendor/tom-select", NODE_MODULES / "tom-select/dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# Of the npm packages, only the files the pages link (with their source maps): the whole
+# trees hold stylesheets naming maps npm does not ship, which the manifest storage refuses.
+VENDOR_STATIC_FILES = {
+    "vendor/tabler": ("@tabler/core/dist", ["css/tabler.min.css", "js/tabler.min.js"]),
+    "vendor/htmx": ("htmx.org/dist", ["htmx.min.js"]),
+    "vendor/tom-select": (
+        "tom-select/dist",
+        ["css/tom-select.bootstrap5.min.css", "js/tom-select.complete.min.js"],
+    ),
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "liaison.core.staticfiles.VendorFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -227,6 +237,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # The browsable API only while developing; /api/docs/ documents the API in production.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        *(["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
