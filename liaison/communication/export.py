@@ -3,9 +3,10 @@ sheet each, headed by the project, for printing or handing to the stakeholders."
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from liaison.core import spreadsheets
 
 from . import selectors, services
 from .models import Project
@@ -13,15 +14,16 @@ from .models import Project
 
 def workbook(project: Project) -> bytes:
     output = io.BytesIO()
-    book = xlsxwriter.Workbook(output, {"in_memory": True})
+    book = spreadsheets.workbook(output, {"in_memory": True})
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
 
     def sheet(name: str, headers: list[tuple[str, int]], rows: list[list]):
         ws = book.add_worksheet(name)
-        ws.write(0, 0, project.name, title)
-        ws.write(
+        spreadsheets.write_cell(ws, 0, 0, project.name, title)
+        spreadsheets.write_cell(
+            ws,
             1,
             0,
             _("Owner department: %(department)s · Manager: %(manager)s")
@@ -29,10 +31,9 @@ def workbook(project: Project) -> bytes:
         )
         for column, (label, width) in enumerate(headers):
             ws.set_column(column, column, width)
-            ws.write(3, column, label, head)
+            spreadsheets.write_cell(ws, 3, column, label, head)
         for number, values in enumerate(rows, start=4):
-            for column, value in enumerate(values):
-                ws.write(number, column, value, cell)
+            spreadsheets.write_row(ws, number, values, cell)
         ws.freeze_panes(4, 0)
 
     register = selectors.register_of(project)

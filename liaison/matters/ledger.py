@@ -8,9 +8,10 @@ language. Rows stream from the database in chunks and straight into the file
 import datetime
 from typing import BinaryIO
 
-import xlsxwriter
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+
+from liaison.core import spreadsheets
 
 from .models import CoOrganizer, Matter, Rating, Resolution, State, Urgency
 
@@ -79,11 +80,6 @@ def status(matter: Matter, now: datetime.datetime) -> str:
     return "在办"
 
 
-def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
-    # Excel has no time zones: local wall-clock time.
-    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
-
-
 def ledger_queryset(matters: QuerySet[Matter]) -> QuerySet[Matter]:
     return (
         matters.select_related(
@@ -102,7 +98,7 @@ def ledger_queryset(matters: QuerySet[Matter]) -> QuerySet[Matter]:
 def write_ledger(matters: QuerySet[Matter], file_obj: BinaryIO) -> int:
     """Write the matters (already filtered to what the reader may see) to `file_obj` as
     an XLSX ledger; returns the number of rows written."""
-    workbook = xlsxwriter.Workbook(file_obj, {"constant_memory": True})
+    workbook = spreadsheets.workbook(file_obj, {"constant_memory": True})
     sheet = workbook.add_worksheet("台帐")
     header = workbook.add_format(
         {"bold": True, "bg_color": "#E8EEF7", "border": 1, "align": "center", "valign": "vcenter"}
@@ -114,7 +110,7 @@ def write_ledger(matters: QuerySet[Matter], file_obj: BinaryIO) -> int:
     overdue = workbook.add_format({"font_color": "#C62828", "bold": True, "valign": "top"})
     for col, (title, width) in enumerate(HEADERS):
         sheet.set_column(col, col, width)
-        sheet.write_string(0, col, title, header)
+        spreadsheets.write_cell(sheet, 0, col, title, header)
     sheet.freeze_panes(1, 0)
 
     now = timezone.now()
@@ -123,32 +119,24 @@ def write_ledger(matters: QuerySet[Matter], file_obj: BinaryIO) -> int:
         row += 1
         co = "、".join(c.department.name for c in matter.co_organizers.all())
         state = status(matter, now)
-        sheet.write_number(row, 0, row, top)
-        sheet.write_string(row, 1, matter.number, top)
-        sheet.write_string(row, 2, matter.title, wrap)
-        sheet.write_string(row, 3, matter.kind.name_zh, top)
-        sheet.write_string(row, 4, URGENCY_ZH.get(matter.urgency, matter.urgency), top)
-        sheet.write_string(row, 5, matter.originator_department.name, top)
-        sheet.write_string(
-            row, 6, matter.lead_department.name if matter.lead_department else "", top
-        )
-        sheet.write_string(row, 7, co, wrap)
-        sheet.write_string(
-            row, 8, matter.responsible_person.name if matter.responsible_person else "", top
-        )
-        if matter.due:
-            sheet.write_datetime(
-                row, 9, datetime.datetime.combine(matter.due, datetime.time()), day
-            )
-        else:
-            sheet.write_blank(row, 9, None, top)
-        sheet.write_string(row, 10, progress(matter), top)
-        sheet.write_string(row, 11, state, overdue if state == "超期" else top)
-        sheet.write_datetime(row, 12, _local(matter.created_at), moment)
-        if matter.closed_at:
-            sheet.write_datetime(row, 13, _local(matter.closed_at), moment)
-        else:
-            sheet.write_blank(row, 13, None, top)
+        cells = [
+            (row, top),
+            (matter.number, top),
+            (matter.title, wrap),
+            (matter.kind.name_zh, top),
+            (URGENCY_ZH.get(matter.urgency, matter.urgency), top),
+            (matter.originator_department.name, top),
+            (matter.lead_department.name if matter.lead_department else "", top),
+            (co, wrap),
+            (matter.responsible_person.name if matter.responsible_person else "", top),
+            (matter.due, day if matter.due else top),
+            (progress(matter), top),
+            (state, overdue if state == "超期" else top),
+            (matter.created_at, moment),
+            (matter.closed_at, moment if matter.closed_at else top),
+        ]
+        for col, (value, style) in enumerate(cells):
+            spreadsheets.write_cell(sheet, row, col, value, style)
     if row:
         sheet.autofilter(0, 0, row, len(HEADERS) - 1)
     workbook.close()

@@ -19,7 +19,9 @@ The file describes the current state of the departments and people it lists:
   assignment today); an empty cell ends the current assignment.
 
 Export (`write_xlsx`, `write_csv`) writes the same format with Chinese headers and the
-current state only, so importing a fresh export changes nothing.
+current state only, so importing a fresh export changes nothing. Cells are written through
+`liaison.core.spreadsheets`: text that looks like a formula never becomes one (in CSV it
+gets an apostrophe in front, which the import takes off again).
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from liaison.core import spreadsheets
 from liaison.core.audit import record
 from liaison.core.models import AuditAction
 
@@ -385,7 +388,10 @@ class _Reader:
         first_line = text.split("\n", 1)[0]
         delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
         try:
-            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows = [
+                [spreadsheets.csv_text(cell) for cell in row]
+                for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            ]
         except csv.Error:
             self.error(label, None, _("This file is neither an XLSX workbook nor a CSV file."))
             return
@@ -1119,10 +1125,8 @@ def write_xlsx(
     organization: Organization, target: str | os.PathLike | IO[bytes]
 ) -> tuple[int, int]:
     """Write the two-sheet workbook to a path or binary file; returns (departments, people)."""
-    import xlsxwriter
-
     department_rows, people_rows = export_rows(organization)
-    workbook = xlsxwriter.Workbook(target, {"in_memory": True})
+    workbook = spreadsheets.workbook(target, {"in_memory": True})
     bold = workbook.add_format({"bold": True, "num_format": "@"})
     text = workbook.add_format({"num_format": "@"})
     for kind, rows in ((DEPARTMENTS, department_rows), (PEOPLE, people_rows)):
@@ -1130,12 +1134,9 @@ def write_xlsx(
         worksheet = workbook.add_worksheet(SHEET_TITLES[kind])
         for index, width in enumerate(_widths(header, rows)):
             worksheet.set_column(index, index, width, text)
-        for index, value in enumerate(header):
-            worksheet.write_string(0, index, value, bold)
+        spreadsheets.write_row(worksheet, 0, header, bold)
         for number, row in enumerate(rows, start=1):
-            for index, value in enumerate(row):
-                if value:
-                    worksheet.write_string(number, index, value)
+            spreadsheets.write_row(worksheet, number, row)
         worksheet.freeze_panes(1, 0)
     workbook.close()
     return len(department_rows), len(people_rows)
@@ -1158,16 +1159,12 @@ def write_csv(
         (DEPARTMENTS, department_rows, departments_target),
         (PEOPLE, people_rows, people_target),
     ):
-        header = [c.header for c in COLUMNS[kind]]
+        table = [[c.header for c in COLUMNS[kind]], *rows]
         if hasattr(target, "write"):
-            writer = csv.writer(target)
-            writer.writerow(header)
-            writer.writerows(rows)
+            spreadsheets.write_csv(target, table)
         else:
             with open(target, "w", encoding="utf-8-sig", newline="") as stream:
-                writer = csv.writer(stream)
-                writer.writerow(header)
-                writer.writerows(rows)
+                spreadsheets.write_csv(stream, table)
     return len(department_rows), len(people_rows)
 
 
