@@ -179,6 +179,7 @@ def _series_data(series: MeetingSeries) -> dict:
         "online_link": series.online_link,
         "description": series.description,
         "for_leading_group": series.for_leading_group,
+        "minutes_open_to_organization": series.minutes_open_to_organization,
         "departments": [
             {"department": p.department.code, "attendance": p.attendance}
             for p in participants
@@ -195,6 +196,19 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     serializer_class = MeetingSerializer
     lookup_value_regex = r"[0-9]+"
     parser_classes = [JSONParser, FormParser]
+    #: What each action answers, for the browsable API's forms (it builds the action's
+    #: serializer around the answer); the others answer a meeting.
+    ANSWERS = {
+        "agenda": AgendaSerializer,
+        "decide_item": AgendaSerializer,
+        "order_agenda": AgendaSerializer,
+        "attendance": AttendanceRowSerializer,
+        "minutes": MinutesSerializer,
+        "approve_minutes": ApprovedSerializer,
+    }
+
+    def get_serializer_class(self):
+        return self.ANSWERS.get(self.action, MeetingSerializer)
 
     def _answer(self, meeting, warnings=(), code=status.HTTP_200_OK) -> Response:
         meeting = _meeting_queryset().get(pk=meeting.pk)
@@ -318,7 +332,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     # The agenda (议题).
 
     def _agenda(self, meeting: Meeting, code=status.HTTP_200_OK) -> Response:
-        previous, carried = selectors.carried_actions(meeting)
+        previous, carried = selectors.carried_actions(meeting, self.person)
         data = {
             "cutoff": meeting.cutoff,
             "items": selectors.agenda_of(meeting, self.person),
@@ -435,7 +449,8 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     # Minutes (会议纪要).
 
     def _minutes(self, meeting: Meeting):
-        minutes = selectors.minutes_of(meeting)
+        # Minutes the person may not read answer as those not written (policy).
+        minutes = selectors.readable_minutes(meeting, self.person)
         if minutes is None:
             raise NotFound(_("No minutes have been written for this meeting yet."))
         return minutes
@@ -477,9 +492,10 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
                     ),
                 ),
             )
-        else:
-            services.read_minutes(meeting, self.person)
-        return Response(MinutesSerializer(self._minutes(meeting)).data)
+            return Response(MinutesSerializer(self._minutes(meeting)).data)
+        minutes = self._minutes(meeting)
+        services.read_minutes(meeting, self.person)
+        return Response(MinutesSerializer(minutes).data)
 
     @extend_schema(
         summary="Approve the minutes (the chair): every decision becomes a matter dispatched "
@@ -558,5 +574,5 @@ class CalendarView(PersonAPIMixin, APIView):
             department=data.get("department"),
             room=data.get("room"),
         )
-        content = calendar_feed.render(selectors.calendar_of(scope))
+        content = calendar_feed.render(selectors.calendar_of(scope), self.person)
         return HttpResponse(content, content_type="text/calendar; charset=utf-8")

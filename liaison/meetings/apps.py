@@ -6,3 +6,6 @@ class MeetingsConfig(AppConfig):
     name = "liaison.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self):
+        from . import receivers  # noqa: F401  (connects the receivers)

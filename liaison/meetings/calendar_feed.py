@@ -8,6 +8,10 @@ occurrence whose original time the rule no longer gives (the rule was changed si
 added back as an RDATE, so that its RECURRENCE-ID still names an instance. One-off
 meetings are VEVENTs of their own; cancelled ones are left out, so a subscribed calendar
 drops them on its next refresh.
+
+A meeting's matter (its number and title, also in an emergency meeting's own title and
+description) is written only for a viewer who may see the matter: the feed's owner, the
+person who downloads the file, nobody for invitations sent to many.
 """
 
 import datetime
@@ -20,9 +24,8 @@ from django.utils.translation import gettext as _
 
 from liaison.inbox.services import site_url
 
-from . import recurrence, services
+from . import policy, recurrence, selectors, services
 from .models import Meeting, MeetingKind, MeetingSeries, MeetingState
-from .selectors import Calendar
 
 PRODUCT = "-//Liaison//Meetings//ZH"
 
@@ -130,7 +133,7 @@ def _series_events(series: MeetingSeries, exceptions, hidden, stamp) -> list[ica
     return [master, *overrides]
 
 
-def _single_event(meeting: Meeting, stamp) -> icalendar.Event:
+def _single_event(meeting: Meeting, stamp, visible: set[int], viewer) -> icalendar.Event:
     zone = timezone.get_current_timezone()
     event = icalendar.Event()
     event.add("uid", meeting_uid(meeting))
@@ -142,17 +145,18 @@ def _single_event(meeting: Meeting, stamp) -> icalendar.Event:
     event.add("categories", [str(MeetingKind(meeting.kind).label)])
     if meeting.is_emergency:
         event.add("priority", 1)
+    shown = selectors.shown(meeting, viewer, visible)
     lines = []
     organizer = meeting.organizing_department
     if organizer is not None:
         lines.append(_("Organized by %(department)s") % {"department": organizer.name})
-    if meeting.matter_id:
-        lines.append(f"{meeting.matter.number} {meeting.matter.title}")
-    if meeting.description:
-        lines.append(meeting.description)
+    if shown.matter is not None:
+        lines.append(f"{shown.matter.number} {shown.matter.title}")
+    if shown.description:
+        lines.append(shown.description)
     _common(
         event,
-        meeting.headline,
+        shown.headline,
         meeting.room,
         meeting.online_link,
         site_url(services.meeting_url(meeting)),
@@ -161,8 +165,8 @@ def _single_event(meeting: Meeting, stamp) -> icalendar.Event:
     return event
 
 
-def render(calendar: Calendar) -> bytes:
-    """The calendar as an iCalendar file."""
+def render(calendar: selectors.Calendar, viewer=None) -> bytes:
+    """The calendar as an iCalendar file, as `viewer` (a Person, or None) may see it."""
     stamp = timezone.now().astimezone(datetime.UTC)
     ical = icalendar.Calendar()
     ical.add("prodid", PRODUCT)
@@ -182,7 +186,8 @@ def render(calendar: Calendar) -> bytes:
             stamp,
         ):
             ical.add_component(event)
+    visible = policy.visible_matter_ids(viewer, [m.matter_id for m in calendar.singles])
     for meeting in calendar.singles:
-        ical.add_component(_single_event(meeting, stamp))
+        ical.add_component(_single_event(meeting, stamp, visible, viewer))
     ical.add_missing_timezones()
     return ical.to_ical()

@@ -5,17 +5,16 @@ import datetime
 import json
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
-from liaison.matters.services import HANDLER_ROLES, in_coordinating_office
-from liaison.org.models import Department, DepartmentKind, LeaderInCharge, Person, Position
+from liaison.org.models import Department, Person
 
 from . import recurrence, services
 from .models import MAX_DURATION_MINUTES, Attendance, MeetingKind, Room
+from .policy import organizable_departments
 
 
 class PersonWidgetMixin:
@@ -51,22 +50,6 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         return f"{obj.name} · {obj.title}" if obj.title else obj.name
-
-
-def organizable_departments(person: Person):
-    """The departments the person may schedule meetings for (services.may_organize)."""
-    departments = Department.objects.filter(
-        organization=person.organization, is_active=True
-    ).exclude(kind=DepartmentKind.EXTERNAL)
-    if in_coordinating_office(person):
-        return departments.order_by("sort_order", "code")
-    handled = (
-        Position.objects.current()
-        .filter(person=person, role__in=HANDLER_ROLES)
-        .values("department_id")
-    )
-    overseen = LeaderInCharge.objects.current().filter(leader=person).values("department_id")
-    return departments.filter(Q(pk__in=handled) | Q(pk__in=overseen)).order_by("sort_order", "code")
 
 
 class _MeetingForm(forms.Form):
@@ -192,6 +175,14 @@ class SeriesForm(_MeetingForm):
         required=False,
         help_text=_("Matters escalated to the leading group go on its next meeting's agenda."),
     )
+    minutes_open_to_organization = forms.BooleanField(
+        label=_("Minutes open to the whole organization"),
+        required=False,
+        help_text=_(
+            "Approved minutes are otherwise for those invited, the coordinating and "
+            "supervision offices and the leaders."
+        ),
+    )
 
     field_order = [
         "title",
@@ -211,6 +202,7 @@ class SeriesForm(_MeetingForm):
         "people",
         "description",
         "for_leading_group",
+        "minutes_open_to_organization",
     ]
 
     def clean(self):
@@ -245,6 +237,7 @@ class SeriesForm(_MeetingForm):
             people=people,
             description=data.get("description") or "",
             for_leading_group=bool(data.get("for_leading_group")),
+            minutes_open_to_organization=bool(data.get("minutes_open_to_organization")),
         )
 
     @classmethod
@@ -275,6 +268,7 @@ class SeriesForm(_MeetingForm):
             "online_link": series.online_link,
             "description": series.description,
             "for_leading_group": series.for_leading_group,
+            "minutes_open_to_organization": series.minutes_open_to_organization,
             **cls.participant_initial(departments, people),
         }
 

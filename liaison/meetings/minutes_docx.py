@@ -15,7 +15,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from . import selectors, services
+from liaison.org.models import Person
+
+from . import policy, selectors, services
 from .models import Meeting, Minutes, Presence
 
 TITLE_FONT = "方正小标宋简体"
@@ -47,7 +49,12 @@ def _line(document, text: str, *, label: str = "", indent: bool = False):
     return paragraph
 
 
-def render(meeting: Meeting, minutes: Minutes) -> bytes:
+def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
+    """The minutes as `reader` may see them: the numbers of the decisions' matters, and a
+    matter's number and title in the meeting's title, only when they may see the matter."""
+    headline = selectors.shown(meeting, reader).headline
+    decisions = list(minutes.decisions.select_related("owner_department", "responsible", "matter"))
+    visible = policy.visible_matter_ids(reader, [d.matter_id for d in decisions])
     document = Document()
     section = document.sections[0]
     # A4 with the official margins (top 3.7 cm, bottom 3.5, left 2.8, right 2.6).
@@ -57,7 +64,7 @@ def render(meeting: Meeting, minutes: Minutes) -> bytes:
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, _("Minutes of %(meeting)s") % {"meeting": meeting.headline}, TITLE_FONT, TITLE_SIZE)
+    _run(title, _("Minutes of %(meeting)s") % {"meeting": headline}, TITLE_FONT, TITLE_SIZE)
     document.add_paragraph()
 
     start = timezone.localtime(meeting.start)
@@ -90,7 +97,6 @@ def render(meeting: Meeting, minutes: Minutes) -> bytes:
     for paragraph in minutes.summary.splitlines():
         if paragraph.strip():
             _line(document, paragraph.strip(), indent=True)
-    decisions = list(minutes.decisions.select_related("owner_department", "responsible", "matter"))
     if decisions:
         _line(document, "", label=_("Decisions"))
         for number, decision in enumerate(decisions, start=1):
@@ -103,7 +109,7 @@ def render(meeting: Meeting, minutes: Minutes) -> bytes:
                 "person": decision.responsible.name,
                 "due": f"{decision.due:%Y年%m月%d日}",
             }
-            if decision.matter_id:
+            if decision.matter_id in visible:
                 text += " " + _("Tracked as %(number)s.") % {"number": decision.matter.number}
             _line(document, text, indent=True)
     document.add_paragraph()

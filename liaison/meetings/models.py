@@ -2,7 +2,7 @@
 and the record of what happened to them.
 
 A series (例会) recurs by an RFC 5545 rule; its occurrences are stored as Meeting rows
-for a horizon ahead (services.materialize), each keeping the time the rule gave it
+for a horizon ahead (services.occurrences), each keeping the time the rule gave it
 (`recurrence_id`). Moving or cancelling one occurrence marks it `overridden`: the series
 no longer changes it, and calendars show it as an exception (RECURRENCE-ID or EXDATE).
 A one-off meeting, such as an emergency meeting (紧急会议), has no series and carries its
@@ -122,6 +122,16 @@ class MeetingSeries(models.Model):
         _("the leading group's meeting"),
         default=False,
         help_text=_("Matters escalated to the leading group go on its next meeting's agenda."),
+    )
+    # Approved minutes are for those invited, the offices and the leaders; an open series'
+    # are for everyone in the organization (policy.may_read_minutes).
+    minutes_open_to_organization = models.BooleanField(
+        _("minutes open to the organization"),
+        default=False,
+        help_text=_(
+            "Everyone in the organization may read the approved minutes, not only those "
+            "invited, the offices and the leaders."
+        ),
     )
     # Occurrences exist up to here (excluded); reads further ahead extend it.
     materialized_until = models.DateTimeField()

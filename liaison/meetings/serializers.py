@@ -140,6 +140,7 @@ class SeriesSerializer(_InvitationMixin, serializers.ModelSerializer):
             "online_link",
             "description",
             "for_leading_group",
+            "minutes_open_to_organization",
             "departments",
             "people",
             "sequence",
@@ -282,6 +283,12 @@ class SeriesInputSerializer(_InvitationInput):
         default=False,
         help_text="Matters escalated to the leading group go on its next meeting's agenda.",
     )
+    minutes_open_to_organization = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Everyone in the organization may read the approved minutes (otherwise "
+        "those invited, the coordinating and supervision offices and the leaders).",
+    )
 
     def series_input(self, data) -> services.SeriesInput:
         return services.SeriesInput(
@@ -298,6 +305,7 @@ class SeriesInputSerializer(_InvitationInput):
             chair=data["chair"],
             description=data["description"],
             for_leading_group=data["for_leading_group"],
+            minutes_open_to_organization=data["minutes_open_to_organization"],
             **self.invitation(data),
         )
 
@@ -361,17 +369,19 @@ class AgendaItemSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(source="item.pk", read_only=True)
     position = serializers.IntegerField(source="item.position", read_only=True)
-    title = serializers.CharField(source="item.title", read_only=True)
-    description = serializers.CharField(source="item.description", read_only=True)
+    # As the person may see them: without a matter's number and title they may not see.
+    title = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
     department = serializers.CharField(
         source="item.department.code", read_only=True, allow_null=True, help_text="department code"
     )
     matter = serializers.IntegerField(
-        source="item.matter_id", read_only=True, allow_null=True, help_text="matter id"
+        source="matter.pk",
+        read_only=True,
+        allow_null=True,
+        help_text="matter id; null also when the person may not see the matter",
     )
-    matter_number = serializers.CharField(
-        source="item.matter.number", read_only=True, allow_null=True
-    )
+    matter_number = serializers.CharField(source="matter.number", read_only=True, allow_null=True)
     presenter = UsernameField(source="item.presenter")
     minutes = serializers.IntegerField(source="item.minutes", read_only=True, allow_null=True)
     start = serializers.DateTimeField(read_only=True, allow_null=True, help_text="time slot")

@@ -4,8 +4,7 @@ from dataclasses import dataclass
 
 from django import template
 
-from liaison.meetings import selectors
-from liaison.meetings.forms import organizable_departments
+from liaison.meetings import policy, selectors
 
 register = template.Library()
 
@@ -26,5 +25,4 @@ def matter_meetings(context, matter) -> MatterMeetings:
     may call an emergency meeting about it."""
     request = context.get("request")
     person = getattr(request, "person", None) if request is not None else None
-    may_call = bool(person) and matter.is_open and organizable_departments(person).exists()
-    return MatterMeetings(selectors.meetings_about(matter), may_call)
+    return MatterMeetings(selectors.meetings_about(matter), policy.may_call_about(person, matter))

@@ -176,7 +176,7 @@ def test_open_actions_of_the_previous_meeting_come_up_again_with_their_state(h, 
             services.DecisionInput("导诊培训", h.d["MZB"], h.p["mzb_head"], in_days(30)),
         ],
     )
-    previous, decisions = selectors.carried_actions(second)
+    previous, decisions = selectors.carried_actions(second, h.p["president"])
     assert previous == first
     assert [d.title for d in decisions] == ["更换叫号服务器", "导诊培训"]
     assert all(d.matter.state == State.DISPATCHED for d in decisions)

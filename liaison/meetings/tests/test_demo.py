@@ -49,7 +49,9 @@ def test_the_demo_hospital_meets_at_the_seeds_cadences():
     assert len(decisions) == 3 and all(d.matter.is_open for d in decisions)
     assert minutes.receipts.filter(read_at__isnull=False).count() == 4
     following = management.meetings.filter(start__gt=held.start).exclude(state="cancelled")
-    previous, carried = selectors.carried_actions(following.order_by("start").first())
+    previous, carried = selectors.carried_actions(
+        following.order_by("start").first(), minutes.recorder
+    )
     assert previous == held and len(carried) == 3
     proposed = AgendaItem.objects.filter(meeting__series=management, state="proposed")
     assert proposed.count() == 2 and proposed.exclude(prebriefing="").count() == 1

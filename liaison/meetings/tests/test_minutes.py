@@ -195,7 +195,7 @@ def test_the_docx_has_the_official_layout_and_the_decisions(h, meeting):
     )
     write(meeting, h.p["xxk_head"], decision(h), recorder=h.p["xxk_liaison"])
     minutes = services.approve_minutes(meeting, h.p["president"])
-    document = docx.Document(io.BytesIO(minutes_docx.render(meeting, minutes)))
+    document = docx.Document(io.BytesIO(minutes_docx.render(meeting, minutes, h.p["president"])))
     paragraphs = [p for p in document.paragraphs if p.text]
     title = paragraphs[0]
     assert meeting.headline in title.text and title.alignment == 1  # centred

@@ -142,7 +142,9 @@ def test_a_meeting_held_end_to_end_on_its_page(client, h, meeting):
         response = client.get(url(meeting, "minutes.docx"), **EN)
         assert response.status_code == 200
         text = "\n".join(p.text for p in docx.Document(io.BytesIO(response.content)).paragraphs)
-        assert "更换叫号服务器" in text and decision.matter.number in text
+        assert "更换叫号服务器" in text
+        # The substitute may not see the matter the decision became: its number is left out.
+        assert decision.matter.number not in text and decision.matter.number not in printed
 
 
 def test_the_minutes_pages_are_404_before_there_are_minutes(client, h, meeting):

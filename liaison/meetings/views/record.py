@@ -1,0 +1,335 @@
+"""The agenda, attendance and minutes of a meeting: the forms of the cards on its page,
+and the minutes' print view and Word file.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from liaison.core.errors import InvalidInput, ServiceError
+from liaison.matters.models import Matter
+from liaison.org.models import Department, Person
+
+from .. import minutes_docx as minutes_document
+from .. import policy, selectors, services
+from ..forms import (
+    CutoffForm,
+    ItemForm,
+)
+from ..models import (
+    AgendaItem,
+    ItemState,
+    Meeting,
+    Presence,
+)
+from .common import _back, _choices, _person, _refused
+from .meeting import _record_context
+
+
+def _matter_by_number(person: Person, number: str):
+    """The matter of that number the person may see, or None for no number."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    matter = Matter.objects.filter(organization=person.organization, number=number).first()
+    if matter is None or not policy.may_see_matter(person, matter):
+        raise InvalidInput(_("No matter %(number)s that you can see.") % {"number": number})
+    return matter
+
+
+def _item_of(person: Person, pk) -> AgendaItem:
+    return get_object_or_404(
+        AgendaItem.objects.select_related("meeting", "matter"),
+        pk=pk,
+        meeting__organization_id=person.organization_id,
+    )
+
+
+@login_required
+@require_POST
+def propose_item(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    form = ItemForm(person, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return _back(meeting, "agenda")
+    try:
+        matter = _matter_by_number(person, form.cleaned_data.get("matter"))
+        item = services.propose_item(meeting, person, form.item_input(matter))
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request,
+            _("The item is on the agenda.")
+            if item.state == ItemState.ACCEPTED
+            else _("The item is proposed; the organizers decide on it."),
+        )
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def arrange_item(request, pk):
+    person = _person(request)
+    item = _item_of(person, pk)
+    form = ItemForm(person, request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return _back(item.meeting, "agenda")
+    try:
+        services.arrange_item(item, person, form.item_input(item.matter))
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The agenda item is saved."))
+    return _back(item.meeting, "agenda")
+
+
+@login_required
+@require_POST
+def decide_item(request, pk):
+    person = _person(request)
+    item = _item_of(person, pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.decide_item(item, person, accept=accept, reason=request.POST.get("reason", ""))
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(
+            request, _("The item is accepted.") if accept else _("The item is declined.")
+        )
+    return _back(item.meeting, "agenda")
+
+
+@login_required
+@require_POST
+def move_item(request, pk):
+    """One place up or down the agenda."""
+    person = _person(request)
+    item = _item_of(person, pk)
+    order = list(item.meeting.agenda.order_by("position", "pk").values_list("pk", flat=True))
+    index = order.index(item.pk)
+    other = index - 1 if request.POST.get("direction") == "up" else index + 1
+    if 0 <= other < len(order):
+        order[index], order[other] = order[other], order[index]
+        try:
+            services.order_agenda(item.meeting, person, order)
+        except ServiceError as error:
+            _refused(request, error)
+    if request.htmx:
+        return _agenda_card(request, person, item.meeting)
+    return _back(item.meeting, "agenda")
+
+
+def _agenda_card(request, person: Person, meeting: Meeting):
+    meeting = selectors.meeting_for(person, meeting.pk)
+    return render(
+        request,
+        "meetings/_agenda.html",
+        {"meeting": meeting, **_record_context(person, meeting)},
+    )
+
+
+@login_required
+@require_POST
+def set_cutoff(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    form = CutoffForm(meeting, request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose when the agenda closes."))
+        return _back(meeting, "agenda")
+    try:
+        services.set_agenda_cutoff(meeting, person, form.cleaned_data["cutoff"])
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The agenda closing time is saved."))
+    return _back(meeting, "agenda")
+
+
+@login_required
+@require_POST
+def record_attendance(request, pk):
+    """One row per expected person: presence_<id>, reason_<id>, substitute_<id>; rows
+    left without a choice are not recorded."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    people = {p.pk: p for p in Person.objects.filter(organization=person.organization)}
+    rows = []
+    for key, presence in request.POST.items():
+        pk = key.removeprefix("presence_")
+        if key == pk or not pk.isdigit() or not presence:
+            continue
+        substitute = request.POST.get(f"substitute_{pk}") or ""
+        rows.append(
+            services.PresenceInput(
+                people.get(int(pk)),
+                presence,
+                request.POST.get(f"reason_{pk}", ""),
+                people.get(int(substitute)) if substitute.isdigit() else None,
+            )
+        )
+    try:
+        services.record_attendance(meeting, person, rows)
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("Attendance is recorded."))
+    return _back(meeting, "attendance")
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def save_minutes(request, pk):
+    """The minutes form: the summary, the recorder, and decision rows as parallel lists
+    (rows without a decision are left out)."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    departments = Department.objects.in_bulk(
+        [int(v) for v in request.POST.getlist("decision_owner") if v.isdigit()]
+    )
+    people = Person.objects.filter(organization=person.organization).in_bulk(
+        [
+            int(v)
+            for v in (*request.POST.getlist("decision_responsible"), request.POST.get("recorder"))
+            if v and v.isdigit()
+        ]
+    )
+
+    def pick(found: dict, value: str | None):
+        return found.get(int(value)) if value and value.isdigit() else None
+
+    decisions = []
+    for title, detail, owner, responsible, due in zip(
+        request.POST.getlist("decision_title"),
+        request.POST.getlist("decision_detail"),
+        request.POST.getlist("decision_owner"),
+        request.POST.getlist("decision_responsible"),
+        request.POST.getlist("decision_due"),
+        strict=False,
+    ):
+        if title.strip():
+            decisions.append(
+                services.DecisionInput(
+                    title=title,
+                    detail=detail,
+                    owner_department=pick(departments, owner),
+                    responsible=pick(people, responsible),
+                    due=_date(due),
+                )
+            )
+    try:
+        services.save_minutes(
+            meeting,
+            person,
+            services.MinutesInput(
+                summary=request.POST.get("summary", ""),
+                recorder=pick(people, request.POST.get("recorder")),
+                decisions=tuple(decisions),
+            ),
+        )
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The minutes are saved."))
+    return _back(meeting, "minutes")
+
+
+@login_required
+def decision_row(request, pk):
+    """A blank decision row for the minutes form (htmx adds it)."""
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    return render(
+        request,
+        "meetings/_decision_row.html",
+        {"decision": None, **_choices(meeting.organization)},
+    )
+
+
+@login_required
+@require_POST
+def approve_minutes(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    try:
+        minutes = services.approve_minutes(meeting, person)
+    except ServiceError as error:
+        _refused(request, error)
+    else:
+        count = minutes.decisions.count()
+        messages.success(
+            request,
+            ngettext(
+                "The minutes are approved and sent; %(count)s decision is now a matter.",
+                "The minutes are approved and sent; %(count)s decisions are now matters.",
+                count,
+            )
+            % {"count": count},
+        )
+    return _back(meeting, "minutes")
+
+
+def _readable_minutes(person: Person, meeting: Meeting):
+    """The minutes the person may read; 404 when there are none or they may not read them
+    (as for a meeting of another organization). Opening them is reading them (回执)."""
+    minutes = selectors.readable_minutes(meeting, person)
+    if minutes is None:
+        raise Http404
+    services.read_minutes(meeting, person)
+    return minutes
+
+
+@login_required
+def minutes_docx(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    minutes = _readable_minutes(person, meeting)
+    response = HttpResponse(
+        minutes_document.render(meeting, minutes, person),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f'attachment; filename="minutes-{meeting.pk}.docx"'
+    return response
+
+
+@login_required
+def minutes_print(request, pk):
+    person = _person(request)
+    meeting = selectors.meeting_for(person, pk)
+    minutes = _readable_minutes(person, meeting)
+    decisions = list(minutes.decisions.select_related("owner_department", "responsible", "matter"))
+    attendance = selectors.attendance_of(meeting)
+    return render(
+        request,
+        "meetings/minutes_print.html",
+        {
+            "meeting": meeting,
+            "shown": selectors.shown(meeting, person),
+            "minutes": minutes,
+            "place": services.place_of(meeting.room, meeting.online_link),
+            "decisions": decisions,
+            "visible_matters": policy.visible_matter_ids(person, [d.matter_id for d in decisions]),
+            "present": [(p, r) for p, r in attendance if r and r.presence != Presence.ABSENT],
+            "absent": [(p, r) for p, r in attendance if r and r.presence == Presence.ABSENT],
+        },
+    )
