@@ -8,7 +8,7 @@ PYTEST := $(VENV)/bin/pytest
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint messages browser clean
+.PHONY: setup run test test-sqlite test-postgres smoke lint messages browser clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ browser:
 test: setup browser
 	env -u DATABASE_URL $(PYTEST) -q -n auto
 	@if [ -n "$$DATABASE_URL" ]; then echo "== again on PostgreSQL"; $(PYTEST) -q -n 3 -m "not browser"; fi
+
+# README's production steps on PostgreSQL and Redis, checked over HTTP (as CI does).
+smoke: setup
+	bash .ci/smoke
 
 lint: setup
 	$(VENV)/bin/ruff check .
