@@ -1,10 +1,10 @@
 """Version 1 of the API: every area's routes, mounted under /api/v1/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import SimpleRouter
 
 from liaison.communication import api as communication_api
+from liaison.core import auth_api
 from liaison.matters import api as matters_api
 from liaison.meetings import api as meetings_api
 from liaison.notices import api as notices_api
@@ -18,7 +18,8 @@ router.register("meeting-series", meetings_api.SeriesViewSet, basename="api-meet
 router.register("meetings", meetings_api.MeetingViewSet, basename="api-meeting")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", auth_api.TokenLoginView.as_view(), name="api-token"),
+    path("auth/logout/", auth_api.TokenLogoutView.as_view(), name="api-logout"),
     path("organization/", org_api.OrganizationView.as_view(), name="api-organization"),
     path("departments/", org_api.DepartmentListView.as_view(), name="api-departments"),
     path("matter-kinds/", matters_api.MatterKindListView.as_view(), name="api-matter-kinds"),

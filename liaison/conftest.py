@@ -25,6 +25,20 @@ def tasks_run_at_once(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def own_cache_and_no_lockout(settings, request):
+    """Each test counts its throttles in a cache of its own. The login lock-out needs the
+    request at every login, which the test client's `login()` does not pass: it is off
+    unless a test turns it on (settings.AXES_ENABLED = True)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": request.node.nodeid,
+        }
+    }
+    settings.AXES_ENABLED = False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http_and_static():
     """Tests talk plain HTTP (test client and live server) and serve static files from the

@@ -7,6 +7,7 @@ SECRET_KEY, ALLOWED_HOSTS and leaves DEBUG off. README.md lists every setting.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,7 +79,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.middleware.CurrentPersonMiddleware",
+    # Last: turns a login refused by the lock-out into the lock-out page or JSON.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -139,6 +143,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username from this address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -151,6 +157,28 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Reverse proxies of ours in front of Liaison, each appending to X-Forwarded-For; the client
+# address of every per-client limit comes from liaison.core.clientip.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# Login lock-out (django-axes) on the login page, the admin's and the API token endpoint:
+# per username *and* address, so a guesser is stopped without locking a colleague out from
+# their own desk; the admin's "Access attempts" unlock. Failures are kept in the database.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "liaison.core.clientip.client_address"
+AXES_LOCKOUT_CALLABLE = "liaison.core.auth.lockout_response"
+# Successful logins are not logged with address and browser: no one needs that trail.
+AXES_DISABLE_ACCESS_LOG = True
+
+# API tokens (django-rest-knox): a new one per login, stored hashed, expiring.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_HOURS", 12)),
+    "AUTH_HEADER_PREFIX": "Token",
+}
 
 # Internationalization: Chinese first, English complete.
 LANGUAGE_CODE = "zh-hans"
@@ -199,6 +227,24 @@ MEDIA_URL = "media/"
 QUEUE_URL = os.environ.get("QUEUE_URL", "")
 TASKS = {"default": {"BACKEND": "liaison.core.queue.HueyBackend"}}
 
+
+def _cache(url: str) -> dict:
+    """CACHE_URL, else the queue's Redis, else files in the data folder: the counters of
+    every limit (API throttles, suggestion codes) shared by all workers, not one per worker."""
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+
+
+_cache_url = os.environ.get("CACHE_URL") or (
+    QUEUE_URL if QUEUE_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {"default": {**_cache(_cache_url), "KEY_PREFIX": "liaison"}}
+
 # E-mail: console backend unless EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
@@ -233,9 +279,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = max(DATA_UPLOAD_MAX_MEMORY_SIZE, MATTER_ATTACHMENT
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # Per client address (liaison.core.clientip) or per user, counted in CACHES.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "liaison.core.auth.AnonThrottle",
+        "liaison.core.auth.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "120/minute"),
+        "user": os.environ.get("API_RATE_USER", "600/minute"),
+        "token": os.environ.get("API_RATE_TOKEN", "10/minute"),
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # The browsable API only while developing; /api/docs/ documents the API in production.
     "DEFAULT_RENDERER_CLASSES": [

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "liaison.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import tokens  # noqa: F401  (a new password revokes API tokens)

@@ -5,6 +5,7 @@ from . import views
 app_name = "org"
 urlpatterns = [
     path("me/", views.profile, name="profile"),
+    path("me/api-tokens/revoke/", views.revoke_api_token, name="revoke-api-token"),
     path("chart/", views.chart, name="chart"),
     path("departments/<int:pk>/", views.department_detail, name="department"),
     path("departments/<int:pk>/contacts/", views.department_contacts, name="department-contacts"),

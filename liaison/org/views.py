@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from liaison.core import tokens
 from liaison.permissions import roles_of
 
 from . import selectors, services
@@ -41,7 +42,20 @@ def profile(request):
             .distinct(),
             groups=person.group_memberships.select_related("group"),
         )
+    context["api_tokens"] = tokens.active(request.user)
     return render(request, "org/profile.html", context)
+
+
+@login_required
+@require_POST
+def revoke_api_token(request):
+    if tokens.revoke_by_digest(request.user, request.POST.get("token", "")):
+        messages.success(
+            request, _("The API token was revoked; programs using it must log in again.")
+        )
+    else:
+        messages.info(request, _("That API token no longer exists: it expired or was revoked."))
+    return redirect("org:profile")
 
 
 @login_required

@@ -26,6 +26,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import SimpleRateThrottle
 
+from liaison.core.auth import ClientAddress
 from liaison.matters.api import PersonAPIMixin, _refusals
 from liaison.matters.serializers import ErrorSerializer
 
@@ -45,7 +46,7 @@ from .serializers import (
 QUIET_ACTIONS = {"create", "by_code"}
 
 
-class CodeThrottle(SimpleRateThrottle):
+class CodeThrottle(ClientAddress, SimpleRateThrottle):
     """Look-ups by code per client, counted under a keyed hash of the address."""
 
     scope = "suggestion-code"

@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.utils.cache import add_never_cache_headers
 from django.utils.crypto import salted_hmac
 
+from liaison.core.clientip import client_address
+
 #: Wrong codes a client may try per window before it must wait.
 WRONG_CODES = 10
 WINDOW = 15 * 60
@@ -34,7 +36,7 @@ def unlogged(view):
 
 
 def _key(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request)
     digest = salted_hmac("liaison.suggestions.guesses", address, algorithm="sha256").hexdigest()
     return f"suggestions:guesses:{digest[:32]}"
 

@@ -2,11 +2,11 @@
 distributions, mine, and marking one sent or skipped; status codes and bodies."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from liaison.communication import services
 from liaison.communication.models import Distribution, DistributionState, Project
+from liaison.core import tokens
 from liaison.matters.tests.factories import build_hospital
 
 from .conftest import at
@@ -18,7 +18,7 @@ PLANS = "/api/v1/communication-plans/"
 
 
 def api(person, language: str = "en") -> APIClient:
-    token, _created = Token.objects.get_or_create(user=person.user)
+    token = tokens.issue(person.user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
     return client

@@ -13,9 +13,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.core import tokens
 from liaison.matters import services
 from liaison.matters.models import Matter, MatterKind, State
 from liaison.matters.services import MatterInput
@@ -59,7 +59,7 @@ def head_of(code: str) -> Person:
 
 def api(who: str | Person, language: str | None = None) -> APIClient:
     user = who.user if isinstance(who, Person) else person(who).user
-    token, _created = Token.objects.get_or_create(user=user)
+    token = tokens.issue(user)
     client = APIClient()
     headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
     if language:
@@ -135,7 +135,7 @@ def test_a_token_from_the_endpoint_opens_the_api(hospital):
 def test_a_user_without_a_person_is_refused_with_a_clear_message(hospital):
     user = get_user_model().objects.create_user("outsider", password="x-pass-1234")
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(user).key}")
     answer = client.get(MATTERS)
     assert answer.status_code == 403
     assert "person" in answer.json()["detail"]

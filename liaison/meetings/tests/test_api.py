@@ -6,9 +6,9 @@ import datetime
 import pytest
 import time_machine
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.core import tokens
 from liaison.matters.models import State
 from liaison.matters.tests.factories import MatterFactory, build_hospital
 from liaison.meetings.models import Attendance, EventType, MeetingEvent, MeetingSeries
@@ -22,7 +22,7 @@ MEETINGS = "/api/v1/meetings/"
 
 
 def api(person, language: str = "en") -> APIClient:
-    token, _created = Token.objects.get_or_create(user=person.user)
+    token = tokens.issue(person.user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
     return client

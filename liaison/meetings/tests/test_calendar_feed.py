@@ -9,9 +9,9 @@ import pytest
 import recurring_ical_events
 import vobject
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.core import tokens
 from liaison.meetings import calendar_feed, selectors, services
 from liaison.meetings.models import Attendance, MeetingState
 
@@ -204,7 +204,7 @@ def test_the_secret_address_works_without_login_until_it_is_reset(client, h, wee
 
 
 def api(person) -> APIClient:
-    token, _created = Token.objects.get_or_create(user=person.user)
+    token = tokens.issue(person.user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE="en")
     return client

@@ -13,9 +13,9 @@ from django.contrib.sessions.models import Session
 from django.core import serializers
 from django.db import models
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.core import tokens
 from liaison.org.models import Person
 from liaison.org.tests.factories import PASSWORD
 from liaison.suggestions import captcha, services
@@ -152,7 +152,7 @@ def test_the_public_writes_anonymously_without_a_trace(h, caplog):
 
 
 def test_the_api_writes_anonymously_without_a_trace(h, writer, caplog):
-    token = Token.objects.create(user=writer.user)
+    token = tokens.issue(writer.user)
     client = APIClient(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=BROWSER)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     before = all_rows()
@@ -176,7 +176,7 @@ def test_the_api_writes_anonymously_without_a_trace(h, writer, caplog):
 
 
 def test_a_refused_letter_and_a_wrong_code_leave_no_log_line(h, writer, caplog):
-    token = Token.objects.create(user=writer.user)
+    token = tokens.issue(writer.user)
     client = APIClient(REMOTE_ADDR=ADDRESS)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
 

@@ -5,9 +5,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from liaison.core import tokens
 from liaison.matters.models import EventType
 from liaison.matters.tests.factories import in_days
 
@@ -19,7 +19,7 @@ MATTERS = "/api/v1/matters/"
 
 
 def api(person, language: str = "en") -> APIClient:
-    token, _created = Token.objects.get_or_create(user=person.user)
+    token = tokens.issue(person.user)
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}", HTTP_ACCEPT_LANGUAGE=language)
     return client
