@@ -1,0 +1,176 @@
+"""A matter linked to a meeting or an agenda item shows its number and title only to
+people who may see the matter: on the meeting page, on the agenda (page and API), and in
+every calendar file (a person's secret feed as its owner sees it, the API's calendar and
+a meeting's download). Texts that copy the matter's number or title (escalated items, an
+emergency meeting called about it) leave them out too."""
+
+import icalendar
+import pytest
+from rest_framework.test import APIClient
+
+from liaison.core import tokens
+from liaison.matters.models import State
+from liaison.matters.services import can_view
+from liaison.matters.tests.factories import MatterFactory
+from liaison.meetings import calendar_feed, selectors, services
+from liaison.meetings.models import Attendance
+
+from .factories import SeriesFactory, call_emergency
+from .test_pages import EN, login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def matter(h):
+    """门诊部's matter led by 信息科: 儿科's nurse (outsider) may not see it."""
+    matter = MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED)
+    assert can_view(h.p["xxk_head"], matter) and not can_view(h.p["outsider"], matter)
+    return matter
+
+
+@pytest.fixture
+def meeting(h, room):
+    series = SeriesFactory(
+        by=h.p["xxk_head"],
+        organizer=h.d["XXK"],
+        room=room,
+        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["EK"], Attendance.HEAD)],
+    )
+    return series.meetings.order_by("start").first()
+
+
+@pytest.fixture
+def other(h):
+    """Another such matter, which reaches the leading group."""
+    return MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED)
+
+
+@pytest.fixture
+def items(h, meeting, matter, other):
+    """One item proposed about the matter in words of its own, one put on by escalation
+    (its title and description copy the other matter's)."""
+    proposed = services.propose_item(
+        meeting,
+        h.p["xxk_head"],
+        services.ItemInput(
+            title="叫号系统改造方案", description=f"见{matter.number}", matter=matter
+        ),
+    )
+    escalated = services.put_escalated_on_agenda(meeting, other, None)
+    return proposed, escalated
+
+
+@pytest.fixture
+def emergency(h, room, matter):
+    return call_emergency(
+        h.p["xxk_head"],
+        h.d["XXK"],
+        room=room,
+        departments=[(h.d["XXK"], Attendance.HEAD)],
+        people=(h.p["outsider"],),
+        matter=matter,
+        title=f"紧急会议：{matter.title}",
+        description=f"{matter.number} {matter.title}",
+    )
+
+
+def api(person) -> APIClient:
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {tokens.issue(person.user).key}", HTTP_ACCEPT_LANGUAGE="en"
+    )
+    return client
+
+
+def leaks(text: str, matter) -> bool:
+    return matter.number in text or matter.title in text
+
+
+def test_agenda_rows_leave_out_a_matter_the_reader_may_not_see(h, meeting, matter, other, items):
+    seen = selectors.agenda_of(meeting, h.p["xxk_head"])
+    assert [row.matter for row in seen] == [matter, other]
+    assert seen[1].title == other.title and seen[1].description == other.number
+    hidden = selectors.agenda_of(meeting, h.p["outsider"])
+    assert [row.matter for row in hidden] == [None, None]
+    assert all(row.matter_hidden for row in hidden)
+    assert hidden[0].title == "叫号系统改造方案" and not leaks(hidden[0].description, matter)
+    assert hidden[1].title == "An item on a matter" and hidden[1].description == ""
+
+
+def test_the_agenda_page_shows_the_matter_only_to_who_may_see_it(
+    client, h, meeting, matter, other, items
+):
+    url = f"/meetings/{meeting.pk}/"
+    html = login(client, h.p["xxk_head"]).get(url, **EN).content.decode()
+    assert 'data-testid="agenda-matter"' in html and other.number in html
+    html = login(client, h.p["outsider"]).get(url, **EN).content.decode()
+    assert 'data-testid="agenda-matter"' not in html
+    assert not leaks(html, matter) and not leaks(html, other)
+    assert "叫号系统改造方案" in html and "An item on a matter" in html
+
+
+def test_the_agenda_api_gives_the_matter_number_only_to_who_may_see_it(
+    h, meeting, matter, other, items
+):
+    url = f"/api/v1/meetings/{meeting.pk}/agenda/"
+    seen = api(h.p["xxk_head"]).get(url).data["items"]
+    assert [(i["matter"], i["matter_number"]) for i in seen] == [
+        (matter.pk, matter.number),
+        (other.pk, other.number),
+    ]
+    assert seen[1]["title"] == other.title
+    hidden = api(h.p["outsider"]).get(url).data["items"]
+    assert [(i["matter"], i["matter_number"]) for i in hidden] == [(None, None)] * 2
+    texts = " ".join(f"{i['title']} {i['description']}" for i in hidden)
+    assert not leaks(texts, matter) and not leaks(texts, other)
+
+
+def test_the_meeting_page_shows_the_matter_only_to_who_may_see_it(client, h, emergency, matter):
+    url = f"/meetings/{emergency.pk}/"
+    html = login(client, h.p["xxk_head"]).get(url, **EN).content.decode()
+    assert 'data-testid="matter-link"' in html and matter.number in html
+    html = login(client, h.p["outsider"]).get(url, **EN).content.decode()
+    assert 'data-testid="matter-link"' not in html and not leaks(html, matter)
+    assert "紧急会议：…" in html
+
+
+def events_text(content: bytes) -> str:
+    """The summaries and descriptions of a calendar file, unfolded."""
+    calendar = icalendar.Calendar.from_ical(content)
+    return "\n".join(
+        f"{event.get('summary', '')}\n{event.get('description', '')}"
+        for event in calendar.walk("VEVENT")
+    )
+
+
+def test_a_meetings_calendar_file_shows_the_matter_only_to_who_may_see_it(
+    client, h, emergency, matter
+):
+    url = f"/meetings/{emergency.pk}.ics"
+    text = events_text(login(client, h.p["xxk_head"]).get(url).content)
+    assert matter.number in text and matter.title in text
+    content = login(client, h.p["outsider"]).get(url).content
+    assert emergency.headline not in content.decode() and not leaks(events_text(content), matter)
+
+
+def test_a_personal_feed_is_written_for_its_owner(client, h, emergency, matter):
+    feeds = {key: services.feed_of(h.p[key]).token for key in ("xxk_head", "outsider")}
+    client.logout()
+    mine = events_text(client.get(f"/meetings/feed/{feeds['xxk_head']}.ics").content)
+    assert matter.number in mine
+    theirs = events_text(client.get(f"/meetings/feed/{feeds['outsider']}.ics").content)
+    assert "紧急会议" in theirs and not leaks(theirs, matter)
+
+
+def test_the_api_calendar_is_written_for_whoever_asks(h, emergency, matter):
+    url = f"/api/v1/calendar.ics?department={h.d['XXK'].code}"
+    assert matter.number in events_text(api(h.p["xxk_head"]).get(url).content)
+    text = events_text(api(h.p["outsider"]).get(url).content)
+    assert "紧急会议" in text and not leaks(text, matter)
+
+
+def test_the_invitation_sent_to_many_leaves_the_matter_out(h, emergency, matter):
+    calendar = selectors.calendar_for(emergency)
+    text = events_text(calendar_feed.render(calendar, None))
+    assert "紧急会议" in text and not leaks(text, matter)
