@@ -11,6 +11,7 @@ from django.contrib.auth.management.commands import changepassword
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
+from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from liaison.core import tokens
@@ -181,3 +182,12 @@ def test_nobody_revokes_another_person_s_token_from_their_profile(nurse):
     intruder.force_login(UserFactory(username="intruder"))
     intruder.post("/org/me/api-tokens/revoke/", {"token": issued.stored.digest})
     assert opens_the_api(issued.key)
+
+
+def test_the_schema_documents_the_token_endpoints(db):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    login = schema["paths"]["/api/v1/auth/token/"]["post"]
+    assert {"200", "400", "429"} <= set(login["responses"])
+    assert "token" in schema["components"]["schemas"]["Token"]["properties"]
+    assert "expiry" in schema["components"]["schemas"]["Token"]["properties"]
+    assert "204" in schema["paths"]["/api/v1/auth/logout/"]["post"]["responses"]
