@@ -340,5 +340,6 @@ LOGGING = {
         "huey": {"level": _QUEUE_LOG_LEVEL},
         "huey.consumer": {"level": LOG_LEVEL},  # the worker starting and stopping
         "django_tasks": {"level": _QUEUE_LOG_LEVEL},
+        "axes.apps": {"level": "WARNING"},  # not its banner at every command's start
     },
 }
