@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from liaison.matters import services as matter_services
 from liaison.matters.models import OPEN_STATES, EscalationLevel, Matter, Urgency
-from liaison.matters.services import default_responsible, leader_in_charge
 from liaison.org.models import Department, DepartmentKind, Organization, Person, Position
 from liaison.org.models import PositionRole as Role
+from liaison.org.roles import default_responsible, leader_in_charge
 
 from . import services
 from .models import (
