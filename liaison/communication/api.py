@@ -22,8 +22,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
-from liaison.matters.api import PersonAPIMixin, _refusals
-from liaison.matters.serializers import ErrorSerializer
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 
 from . import selectors, services
 from .models import Distribution, DistributionState, Project, Stakeholder
@@ -74,7 +73,7 @@ class ProjectListView(PersonAPIMixin, APIView):
     @extend_schema(
         summary="Start a project, with its stakeholders and plan rows",
         request=ProjectInputSerializer,
-        responses=_refusals({201: ProjectSerializer}),
+        responses=refusals({201: ProjectSerializer}),
         tags=TAGS,
     )
     def post(self, request):
@@ -159,7 +158,7 @@ class SentView(PersonAPIMixin, APIView):
     @extend_schema(
         summary="Mark a distribution sent: to whom, a note, a link or a file",
         request=SentSerializer,
-        responses=_refusals({200: DistributionSerializer}),
+        responses=refusals({200: DistributionSerializer}),
         tags=TAGS,
     )
     def post(self, request, pk):
@@ -190,7 +189,7 @@ class SkipView(PersonAPIMixin, APIView):
     @extend_schema(
         summary="Skip a distribution this time, with a reason",
         request=SkipSerializer,
-        responses=_refusals({200: DistributionSerializer}),
+        responses=refusals({200: DistributionSerializer}),
         tags=TAGS,
     )
     def post(self, request, pk):

@@ -13,8 +13,8 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from liaison.matters.services import HANDLER_ROLES, in_coordinating_office
 from liaison.org.models import Department, Person, Position
+from liaison.org.roles import HANDLER_ROLES, in_coordinating_office
 
 from .models import (
     Distribution,

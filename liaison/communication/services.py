@@ -36,19 +36,12 @@ from django.utils import timezone, translation
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from liaison.core.errors import InvalidInput, NotAllowed, ServiceError, WrongState
 from liaison.inbox.models import Ask, Notification
 from liaison.inbox.services import mark_read, notify
-from liaison.matters.services import (
-    InvalidInput,
-    MatterError,
-    NotAllowed,
-    WrongState,
-    _when,
-    checked_upload_name,
-    handles,
-    in_coordinating_office,
-)
+from liaison.matters.services import _when, checked_upload_name
 from liaison.org.models import Department, Person
+from liaison.org.roles import handles, in_coordinating_office
 
 from . import schedule
 from .models import (
@@ -64,7 +57,7 @@ from .models import (
     Stakeholder,
 )
 
-__all__ = ["InvalidInput", "MatterError", "NotAllowed", "WrongState"]
+__all__ = ["InvalidInput", "NotAllowed", "ServiceError", "WrongState"]
 
 #: A sweep that finds a row far behind (the worker was stopped) creates at most this many
 #: of its missed distributions, the latest ones.

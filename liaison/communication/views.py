@@ -74,7 +74,7 @@ def _project_form(request, person: Person, project=None):
                 saved = services.create_project(person, form.project_input())
             else:
                 saved = services.edit_project(project, person, form.project_input())
-        except services.MatterError as error:
+        except services.ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The project is saved."))
@@ -163,7 +163,7 @@ def _stakeholder_form(request, person: Person, project, stakeholder=None):
                 services.add_stakeholder(project, person, form.stakeholder_input())
             else:
                 services.edit_stakeholder(stakeholder, person, form.stakeholder_input())
-        except services.MatterError as error:
+        except services.ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The register is saved."))
@@ -199,7 +199,7 @@ def stakeholder_remove(request, pk):
     project = stakeholder.project
     try:
         services.remove_stakeholder(stakeholder, _person(request))
-    except services.MatterError as error:
+    except services.ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(who)s is off the register.") % {"who": stakeholder})
@@ -219,7 +219,7 @@ def _row_form(request, person: Person, project, row=None):
                 services.add_row(project, person, data)
             else:
                 services.edit_row(row, person, data)
-        except services.MatterError as error:
+        except services.ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The plan is saved."))
@@ -254,7 +254,7 @@ def row_remove(request, pk):
     row = selectors.row_for(_person(request), pk)
     try:
         deleted = services.remove_row(row, _person(request))
-    except services.MatterError as error:
+    except services.ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -326,7 +326,7 @@ def mark_sent(request, pk):
             )
         except services.InvalidInput as error:
             form.add_error(None, error.message)
-        except services.MatterError as error:
+        except services.ServiceError as error:
             messages.error(request, error.message)
             return redirect("communication:distribution", pk=distribution.pk)
         else:
@@ -346,7 +346,7 @@ def skip(request, pk):
             services.skip(distribution, person, reason=form.cleaned_data["reason"])
         except services.InvalidInput as error:
             form.add_error(None, error.message)
-        except services.MatterError as error:
+        except services.ServiceError as error:
             messages.error(request, error.message)
             return redirect("communication:distribution", pk=distribution.pk)
         else:

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from liaison.permissions import person_of
+from liaison.org.roles import person_of
 
 
 class CurrentPersonMiddleware:

@@ -12,21 +12,16 @@
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django_fsm import ConcurrentTransition
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.core.downloads import download
-from liaison.permissions import person_of
 
 from . import selectors, services
 from .models import Attachment, Matter, MatterKind
@@ -40,7 +35,6 @@ from .serializers import (
     DecideExtensionSerializer,
     DispatchSerializer,
     DraftEditSerializer,
-    ErrorSerializer,
     EventSerializer,
     ExtensionRequestSerializer,
     ExtensionSerializer,
@@ -58,95 +52,11 @@ from .serializers import (
 )
 
 
-class HasPerson(BasePermission):
-    """Only people of an organization work with matters."""
-
-    message = gettext_lazy(
-        "Your account is not linked to a person in any organization; ask an administrator."
-    )
-
-    def has_permission(self, request, view):
-        return person_of(request.user) is not None
-
-
-def _first_message(errors) -> str:
-    """The first error message, after its field's name: a one-line `detail` for clients
-    that show one message."""
-    if isinstance(errors, dict):
-        items = errors.items()
-    elif isinstance(errors, list):
-        items = ((None, value) for value in errors)
-    else:
-        return str(errors)
-    for key, value in items:
-        message = _first_message(value)
-        if message:
-            named = isinstance(key, str) and key not in ("non_field_errors", "detail")
-            return f"{key}: {message}" if named else message
-    return ""
-
-
-class PersonAPIMixin:
-    """The requesting person on `self.person`; service refusals as `{"detail": …}`."""
-
-    permission_classes = [IsAuthenticated, HasPerson]
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        self.person = person_of(request.user)
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.MatterError):
-            return Response({"detail": exc.message}, status=exc.status)
-        if isinstance(exc, ConcurrentTransition):
-            return Response(
-                {
-                    "detail": _(
-                        "Someone else changed this matter at the same moment; "
-                        "reload it and try again."
-                    )
-                },
-                status=status.HTTP_409_CONFLICT,
-            )
-        response = super().handle_exception(exc)
-        if (
-            isinstance(exc, ValidationError)
-            and isinstance(response.data, dict)
-            and "detail" not in response.data
-        ):
-            response.data = {"detail": _first_message(response.data), **response.data}
-        elif isinstance(exc, ValidationError) and isinstance(response.data, list):
-            response.data = {"detail": _first_message(response.data), "errors": response.data}
-        return response
-
-    def valid(self, serializer_class, data) -> dict:
-        serializer = serializer_class(
-            data=data, context={"request": self.request, "person": self.person}
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-
-def _refusals(success: dict):
-    return success | {
-        400: OpenApiResponse(
-            ErrorSerializer, description="Invalid input: `detail`, and field errors by field."
-        ),
-        403: OpenApiResponse(ErrorSerializer, description="You may not do this (`detail`)."),
-        404: OpenApiResponse(ErrorSerializer, description="No such matter visible to you."),
-        409: OpenApiResponse(
-            ErrorSerializer,
-            description="The matter's state does not allow it now; `detail` says what "
-            "happened (for example who accepted it, and when).",
-        ),
-    }
-
-
 def _action_schema(summary: str, request=None, response=MatterDetailSerializer, code=200):
     return extend_schema(
         summary=summary,
         request=request,
-        responses=_refusals({code: response}),
+        responses=refusals({code: response}),
         tags=["matters"],
     )
 
@@ -332,7 +242,7 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         description="Multipart: `file` once or several times, and an optional `text`. "
         "Appears on the timeline as one event.",
         request={"multipart/form-data": AttachmentUploadSerializer},
-        responses=_refusals({201: AttachmentSerializer(many=True)}),
+        responses=refusals({201: AttachmentSerializer(many=True)}),
         tags=["matters"],
     )
     @action(

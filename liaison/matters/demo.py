@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from liaison.core.errors import ServiceError
 from liaison.org.models import Department, DepartmentKind, Organization, Person, Position
 
 from . import services
@@ -1464,7 +1465,7 @@ class DemoMattersBuilder:
                 story = stories[number]
                 try:
                     story.steps[step][1]()
-                except services.MatterError as exc:
+                except ServiceError as exc:
                     stopped.add(number)
                     failures.append(f"{story.title}: step {step} refused: {exc.message}")
         return failures

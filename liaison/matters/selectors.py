@@ -9,7 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position, PositionRole
+from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position
+from liaison.org.roles import HANDLER_ROLES
 
 from . import search as search_index
 from .models import (
@@ -23,8 +24,6 @@ from .models import (
     Matter,
     State,
 )
-
-HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
 
 
 @dataclass(frozen=True)

@@ -34,13 +34,6 @@ def _username(person: Person | None) -> str | None:
     return person.user.username if person is not None else None
 
 
-class ErrorSerializer(serializers.Serializer):
-    """A refusal: the message in the user's language (Accept-Language; Chinese by default).
-    A 400 for a malformed body also carries the field errors, keyed by field name."""
-
-    detail = serializers.CharField()
-
-
 # Output.
 
 

@@ -28,13 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core import bulk
+from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.deadlines.models import BreachAction, ServiceLevel
 from liaison.deadlines.services import clock as level_clock
 from liaison.deadlines.services import service_level, step_clock
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify, notify_many
 from liaison.org.models import (
-    CoordinationGroup,
     Department,
     DepartmentKind,
     GroupRole,
@@ -44,11 +44,25 @@ from liaison.org.models import (
     Position,
     PositionRole,
 )
+from liaison.org.roles import (
+    coordinating_department,
+    default_responsible,
+    department_ids_of,
+    department_of,
+    handlers_of,
+    handles,
+    heads_of,
+    in_coordinating_office,
+    in_leading_group,
+    leader_in_charge,
+    leading_group,
+    works_in,
+)
 from liaison.org.services import relation_between
 from liaison.worktime.domain import Amount, Unit, add_working_time, working_minutes_between
 from liaison.worktime.services import Snapshots, snapshot_for
 
-from . import search
+from . import search, signals
 from .models import (
     OPEN_STATES,
     Attachment,
@@ -70,28 +84,6 @@ from .models import (
     State,
     Urgency,
 )
-
-# Errors: the API answers 409, 403 and 400 to them; pages show the message.
-
-
-class MatterError(Exception):
-    status = 400
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class InvalidInput(MatterError):
-    status = 400
-
-
-class NotAllowed(MatterError):
-    status = 403
-
-
-class WrongState(MatterError):
-    status = 409
 
 
 class Action:
@@ -163,7 +155,6 @@ ACTION_STATES = {
     Action.GIVE_INFORMATION: {State.ACCEPTED},
 }
 
-HANDLER_ROLES = (PositionRole.HEAD, PositionRole.DEPUTY_HEAD, PositionRole.LIAISON_OFFICER)
 
 DEFAULT_KINDS = [
     # code, Chinese, English, number prefix, default days
@@ -201,120 +192,6 @@ def _seed_new_organization(sender, instance, created, raw=False, **kwargs):
 def settings_for(organization: Organization) -> MatterSettings:
     limits, _created = MatterSettings.objects.get_or_create(organization=organization)
     return limits
-
-
-# Who is who, for a matter.
-
-
-def _current(person: Person):
-    return Position.objects.current().filter(person=person)
-
-
-def department_ids_of(person: Person) -> set[int]:
-    return set(_current(person).values_list("department_id", flat=True))
-
-
-def handles(person: Person, department: Department | None) -> bool:
-    """Head, deputy head or liaison officer of the department: they act for it."""
-    return (
-        department is not None
-        and _current(person).filter(department=department, role__in=HANDLER_ROLES).exists()
-    )
-
-
-def works_in(person: Person, department: Department | None) -> bool:
-    return department is not None and _current(person).filter(department=department).exists()
-
-
-def in_coordinating_office(person: Person) -> bool:
-    return works_in(person, person.organization.coordinating_department)
-
-
-def handlers_of(department: Department) -> list[Person]:
-    return [
-        p.person
-        for p in Position.objects.current()
-        .filter(department=department, role__in=HANDLER_ROLES, person__is_active=True)
-        .select_related("person")
-    ]
-
-
-def default_responsible(department: Department) -> Person:
-    """The head, else the liaison officer, else a deputy, else anyone in the department."""
-    order = [
-        PositionRole.HEAD,
-        PositionRole.LIAISON_OFFICER,
-        PositionRole.DEPUTY_HEAD,
-        PositionRole.HEAD_NURSE,
-        PositionRole.STAFF,
-    ]
-    positions = {
-        p.role: p.person
-        for p in Position.objects.current()
-        .filter(department=department, person__is_active=True)
-        .select_related("person")
-        .order_by("-start")
-    }
-    for role in order:
-        if role in positions:
-            return positions[role]
-    raise InvalidInput(
-        _("%(department)s has nobody who could be responsible for the matter.")
-        % {"department": department}
-    )
-
-
-def coordinating_department(organization: Organization) -> Department:
-    if organization.coordinating_department is None:
-        raise InvalidInput(
-            _(
-                "The organization has no general coordinating department; "
-                "an administrator must set one."
-            )
-        )
-    return organization.coordinating_department
-
-
-def leader_in_charge(department: Department) -> Person | None:
-    assignment = (
-        LeaderInCharge.objects.current()
-        .filter(department=department)
-        .select_related("leader")
-        .first()
-    )
-    return assignment.leader if assignment else None
-
-
-def leading_group(organization: Organization) -> CoordinationGroup | None:
-    return (
-        CoordinationGroup.objects.filter(
-            organization=organization, is_leading_group=True, is_active=True
-        )
-        .select_related("office_department")
-        .first()
-    )
-
-
-def in_leading_group(person: Person) -> bool:
-    group = leading_group(person.organization)
-    if group is None:
-        return False
-    return group.memberships.filter(person=person).exists() or works_in(
-        person, group.office_department
-    )
-
-
-def _department_of(
-    person: Person, preferred: Iterable[Department | None] = ()
-) -> Department | None:
-    """The department a person acts for: the first of `preferred` they work in, else their
-    first current department."""
-    ids = department_ids_of(person)
-    for department in preferred:
-        if department is not None and department.pk in ids:
-            return department
-    position = _current(person).select_related("department").order_by("start").first()
-    return position.department if position else None
 
 
 # Reading who may do what.
@@ -767,7 +644,7 @@ def _checked_input(person: Person, data: MatterInput) -> tuple[str, Department]:
         raise InvalidInput(_("Unknown urgency: %(value)s") % {"value": data.urgency})
     if data.due is not None and data.due < timezone.localdate():
         raise InvalidInput(_("The due date cannot be in the past."))
-    originator_department = data.originator_department or _department_of(person)
+    originator_department = data.originator_department or department_of(person)
     if originator_department is None or not works_in(person, originator_department):
         raise InvalidInput(_("You can raise matters only for a department you work in."))
     return title, originator_department
@@ -985,7 +862,7 @@ def dispatch(
     matter.relation = relation_between(matter.originator_department, lead)
     matter.due = due
     matter.dispatcher = person
-    matter.dispatcher_department = _department_of(
+    matter.dispatcher_department = department_of(
         person,
         [
             matter.organization.coordinating_department,
@@ -1260,7 +1137,7 @@ def decide_extension(
         matter,
         EventType.EXTENSION_DECIDED,
         person,
-        department=_department_of(person),
+        department=department_of(person),
         reason=reason,
         approved=approve,
         due=matter.due,
@@ -1415,7 +1292,7 @@ def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> 
         matter,
         type_,
         person,
-        department=_department_of(person, [matter.originator_department]),
+        department=department_of(person, [matter.originator_department]),
         from_state=from_state,
         reason=reason,
         **data,
@@ -1451,7 +1328,7 @@ def _reopen_for_dispatch(matter: Matter, person: Person, reason: str) -> Matter:
         matter,
         EventType.REOPENED,
         person,
-        department=_department_of(person, [matter.originator_department]),
+        department=department_of(person, [matter.originator_department]),
         from_state=State.CLOSED,
         reason=reason,
     )
@@ -1464,11 +1341,11 @@ def _escalation_target(
     person: Person | None,
     level: int,
     leader_of=leader_in_charge,
-    department_of=_department_of,
+    department_of=department_of,
 ) -> tuple[Department, Person]:
     organization = matter.organization
     if level == EscalationLevel.DEPARTMENT_HEADS:
-        department = _department_of(person, [matter.lead_department, matter.originator_department])
+        department = department_of(person, [matter.lead_department, matter.originator_department])
         if department is None:
             raise InvalidInput(_("There is nobody to escalate to."))
         return department, default_responsible(department)
@@ -1540,7 +1417,7 @@ class Effects:
         return settings_for(organization).escalation_hours
 
     def heads(self, department: Department | None) -> list[Person]:
-        return _heads_of(department)
+        return heads_of(department)
 
     def handlers(self, department: Department) -> list[Person]:
         return handlers_of(department)
@@ -1551,10 +1428,9 @@ class Effects:
     def lapse_extension(self, matter: Matter) -> dict:
         return _lapse_extension(matter)
 
-    def leading_group_meeting(self, organization_id: int):
-        from liaison.meetings.services import next_leading_group_meeting  # imports us
-
-        return next_leading_group_meeting(organization_id)
+    def lookups(self) -> dict:
+        """Look-ups a receiver of the matters' signals may keep: none for one action."""
+        return {}
 
 
 IMMEDIATE = Effects()
@@ -1684,13 +1560,10 @@ class SweepBatch(Effects):
         return self._cached(("leader", department.pk), lambda: leader_in_charge(department))
 
     def _department_of(self, person: Person) -> Department | None:
-        return self._cached(("department of", person.pk), lambda: _department_of(person))
+        return self._cached(("department of", person.pk), lambda: department_of(person))
 
-    def leading_group_meeting(self, organization_id):
-        return self._cached(
-            ("leading group meeting", organization_id),
-            lambda: super(SweepBatch, self).leading_group_meeting(organization_id),
-        )
+    def lookups(self) -> dict:
+        return self.cache
 
     def lapse_extension(self, matter):
         pending = self.pending.pop(matter.pk, None)
@@ -1776,7 +1649,7 @@ def _climb(
         EventType.ESCALATED,
         person,
         department=(
-            _department_of(person, [matter.lead_department, matter.originator_department])
+            department_of(person, [matter.lead_department, matter.originator_department])
             if person is not None
             else None
         ),
@@ -1792,13 +1665,11 @@ def _climb(
         deciders += effects.handlers(department)
     effects.tell(matter, deciders, Ask.DECIDE, person, reason, urgent=person is None)
     if level == EscalationLevel.LEADING_GROUP:
-        # The leading group decides at its meetings (mechanism 3); imported here because
-        # the meetings import the matters' services.
-        from liaison.meetings.services import put_escalated_on_agenda
-
-        meeting = effects.leading_group_meeting(matter.organization_id)
-        if meeting is not None:
-            put_escalated_on_agenda(meeting, matter, person)
+        # The leading group decides at its meetings (mechanism 3): the meetings put it on
+        # the agenda of the next one.
+        signals.reached_leading_group.send(
+            sender=Matter, matter=matter, actor=person, cache=effects.lookups()
+        )
 
 
 # The clocks: what the sweep does to a matter whose reminder or deadline has come.
@@ -1901,17 +1772,6 @@ def _breach(matter: Matter, now: datetime.datetime, effects: Effects) -> str:
     return "breached"
 
 
-def _heads_of(department: Department | None) -> list[Person]:
-    if department is None:
-        return []
-    return [
-        p.person
-        for p in Position.objects.current()
-        .filter(department=department, role=PositionRole.HEAD, person__is_active=True)
-        .select_related("person")
-    ]
-
-
 def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime, effects: Effects) -> bool:
     """The escalation ladder on its own: not accepted → the lead department's head;
     not accepted by the head either, or no reply → the coordinating office; no decision
@@ -1990,7 +1850,7 @@ def close_as_not_a_matter(matter: Matter, person: Person, *, reason: str) -> Mat
         matter,
         EventType.CLOSED,
         person,
-        department=_department_of(person),
+        department=department_of(person),
         from_state=from_state,
         reason=reason,
     )
@@ -2058,7 +1918,7 @@ def comment(
         matter,
         EventType.COMMENTED,
         person,
-        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        department=department_of(person, [matter.lead_department, matter.originator_department]),
         text=text,
         internal=internal,
     )
@@ -2123,7 +1983,7 @@ def link(matter: Matter, person: Person, *, target_number: str, kind: str) -> Ma
             % {"number": matter.number, "other": target.number}
         )
     created = MatterLink.objects.create(source=matter, target=target, kind=kind, created_by=person)
-    department = _department_of(person)
+    department = department_of(person)
     _event(matter, EventType.LINKED, person, department=department, kind=kind, target=target.number)
     _event(target, EventType.LINKED, person, department=department, kind=kind, source=matter.number)
     return created
@@ -2150,7 +2010,7 @@ def unlink(matter: Matter, person: Person, *, target_number: str) -> None:
     other = found.target if found.source_id == matter.pk else found.source
     kind = found.kind
     found.delete()
-    department = _department_of(person)
+    department = department_of(person)
     _event(matter, EventType.UNLINKED, person, department=department, kind=kind, other=other.number)
     _event(other, EventType.UNLINKED, person, department=department, kind=kind, other=matter.number)
 
@@ -2279,7 +2139,7 @@ def add_attachments(
         matter,
         EventType.ATTACHED,
         person,
-        department=_department_of(person, [matter.lead_department, matter.originator_department]),
+        department=department_of(person, [matter.lead_department, matter.originator_department]),
         text=(text or "").strip(),
     )
     _attach_all(matter, person, event, uploads)

@@ -25,9 +25,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.core.downloads import download
+from liaison.core.errors import ServiceError
 from liaison.core.paginator import CappedPaginator
 from liaison.inbox.models import Ask
-from liaison.org.models import Department, DepartmentKind, Person, Position, PositionRole
+from liaison.org.models import Department, DepartmentKind, Person
+from liaison.org.roles import people_of
 
 from . import selectors, services
 from .chain import build_chain
@@ -278,7 +280,7 @@ def _matter_form(request, person, matter=None):
                     services.add_attachments(saved, person, files)
                 if submit:
                     saved = services.submit_matter(saved, person)
-        except services.MatterError as error:
+        except ServiceError as error:
             messages.error(request, error.message)
         else:
             if not submit:
@@ -454,7 +456,7 @@ def detail(request, pk):
     attachments = [a for e in events for a in e.attachments.all()]
     lead_people = []
     if Action.ACCEPT in actions and matter.lead_department is not None:
-        lead_people = _people_of(matter.lead_department)
+        lead_people = people_of(matter.lead_department)
     context = {
         "matter": matter,
         "actions": actions,
@@ -496,27 +498,6 @@ def detail(request, pk):
     return render(request, "matters/detail.html", context)
 
 
-def _people_of(department: Department) -> list[Person]:
-    """Current people of a department: head, deputy, liaison officer first."""
-    order = [
-        PositionRole.HEAD,
-        PositionRole.DEPUTY_HEAD,
-        PositionRole.LIAISON_OFFICER,
-        PositionRole.HEAD_NURSE,
-        PositionRole.STAFF,
-    ]
-    positions = sorted(
-        Position.objects.current()
-        .filter(department=department, person__is_active=True)
-        .select_related("person"),
-        key=lambda p: (order.index(p.role) if p.role in order else 99, p.person.name_pinyin),
-    )
-    seen = {}
-    for position in positions:
-        seen.setdefault(position.person_id, position.person)
-    return list(seen.values())
-
-
 @login_required
 def department_people(request):
     """The people of a department, as <option>s for a responsible-person picker (htmx)."""
@@ -527,7 +508,7 @@ def department_people(request):
         department = Department.objects.filter(
             organization=person.organization, pk=int(value)
         ).first()
-    people = _people_of(department) if department is not None else []
+    people = people_of(department) if department is not None else []
     return render(request, "matters/_people_options.html", {"people": people})
 
 
@@ -755,7 +736,7 @@ def act(request, pk, action):
         raise Http404
     try:
         message = handler(request, matter, person)
-    except services.MatterError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, message)

@@ -33,9 +33,8 @@ from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.matters import selectors as matter_selectors
-from liaison.matters.api import PersonAPIMixin, _refusals
-from liaison.matters.serializers import ErrorSerializer
 
 from . import calendar_feed, selectors, services
 from .models import Meeting, MeetingSeries, Room
@@ -116,7 +115,7 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Schedule a series: its meetings are created a year ahead",
         request=SeriesInputSerializer,
-        responses=_refusals({201: SeriesSerializer}),
+        responses=refusals({201: SeriesSerializer}),
         tags=["meetings"],
     )
     def create(self, request):
@@ -146,7 +145,7 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Change a series; its coming meetings not changed on their own follow",
         request=SeriesInputSerializer,
-        responses=_refusals({200: SeriesSerializer}),
+        responses=refusals({200: SeriesSerializer}),
         tags=["meetings"],
     )
     def update(self, request, pk=None):
@@ -155,7 +154,7 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Change some fields of a series",
         request=SeriesInputSerializer(partial=True),
-        responses=_refusals({200: SeriesSerializer}),
+        responses=refusals({200: SeriesSerializer}),
         tags=["meetings"],
     )
     def partial_update(self, request, pk=None):
@@ -257,7 +256,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Move one meeting to another time or place; a series goes on as before",
         request=MoveSerializer,
-        responses=_refusals({200: MeetingSerializer}),
+        responses=refusals({200: MeetingSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"])
@@ -279,7 +278,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Cancel one meeting, with a reason; a series goes on",
         request=CancelSerializer,
-        responses=_refusals({200: MeetingSerializer}),
+        responses=refusals({200: MeetingSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"])
@@ -291,7 +290,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Confirm that I come to an emergency meeting I was called to",
         request=None,
-        responses=_refusals({200: MeetingSerializer}),
+        responses=refusals({200: MeetingSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"])
@@ -303,7 +302,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Call an emergency meeting (紧急会议): everyone is told at once, urgently",
         request=EmergencyInputSerializer,
-        responses=_refusals({201: MeetingSerializer}),
+        responses=refusals({201: MeetingSerializer}),
         tags=["meetings"],
     )
     @action(detail=False, methods=["post"])
@@ -353,7 +352,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         methods=["POST"],
         summary="Propose an agenda item (before the agenda closes; the organizers at any time)",
         request=ItemInputSerializer,
-        responses=_refusals({201: AgendaSerializer}),
+        responses=refusals({201: AgendaSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["get", "post"])
@@ -383,7 +382,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Accept an agenda item, or decline it with a reason (the organizers)",
         request=DecideItemSerializer,
-        responses=_refusals({200: AgendaSerializer}),
+        responses=refusals({200: AgendaSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"], url_path="agenda/decide")
@@ -399,7 +398,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Put the agenda items in a new order (the organizers)",
         request=OrderSerializer,
-        responses=_refusals({200: AgendaSerializer}),
+        responses=refusals({200: AgendaSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"], url_path="agenda/order")
@@ -426,7 +425,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         methods=["POST"],
         summary="Record attendance: present, absent with a reason, or a substitute",
         request=AttendanceInputSerializer,
-        responses=_refusals({200: AttendanceRowSerializer(many=True)}),
+        responses=refusals({200: AttendanceRowSerializer(many=True)}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["get", "post"])
@@ -466,7 +465,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         methods=["PUT"],
         summary="Write the minutes (the recorder or the organizers), until the chair approves them",
         request=MinutesInputSerializer,
-        responses=_refusals({200: MinutesSerializer}),
+        responses=refusals({200: MinutesSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["get", "put"])
@@ -501,7 +500,7 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         summary="Approve the minutes (the chair): every decision becomes a matter dispatched "
         "to its owner; the meeting is held; the minutes are sent to the participants",
         request=None,
-        responses=_refusals({200: ApprovedSerializer}),
+        responses=refusals({200: ApprovedSerializer}),
         tags=["meetings"],
     )
     @action(detail=True, methods=["post"], url_path="minutes/approve")

@@ -22,7 +22,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from liaison.matters.api import PersonAPIMixin, _refusals
+from liaison.core.api import PersonAPIMixin, refusals
 from liaison.org.models import CoordinationGroup, Department, Person
 
 from . import selectors, services
@@ -44,7 +44,7 @@ PREFETCH = ("audience__department", "audience__group", "audience__person__user")
 
 def _schema(summary: str, request=None, response=NoticeSerializer, code=200):
     return extend_schema(
-        summary=summary, request=request, responses=_refusals({code: response}), tags=["notices"]
+        summary=summary, request=request, responses=refusals({code: response}), tags=["notices"]
     )
 
 

@@ -4,8 +4,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from liaison.matters.services import HANDLER_ROLES, in_coordinating_office
 from liaison.org.models import Person, Position
+from liaison.org.roles import HANDLER_ROLES, in_coordinating_office
 
 from . import services
 from .models import Notice, NoticeState, Receipt

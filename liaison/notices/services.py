@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.core.errors import ServiceError
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.matters import services as matters
@@ -498,7 +499,7 @@ def _action_matter(notice: Notice, relay: Relay) -> Matter:
             submit=True,
             responsible=responsible,
         )
-    except matters.MatterError as exc:
+    except ServiceError as exc:
         raise InvalidInput(
             _("The reply for %(department)s could not be opened: %(reason)s")
             % {"department": relay.department, "reason": exc}
@@ -950,7 +951,7 @@ def report_problem(
         uploads = list(attachments or ())
         if uploads:
             matters.add_attachments(matter, person, uploads)
-    except matters.MatterError as exc:
+    except ServiceError as exc:
         raise InvalidInput(exc) from exc
     return matter
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from liaison.core import tokens
-from liaison.permissions import roles_of
+from liaison.org.policy import roles_of
 
 from . import selectors, services
 from .forms import DepartmentContactsForm

@@ -26,9 +26,8 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.throttling import SimpleRateThrottle
 
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.core.auth import ClientAddress
-from liaison.matters.api import PersonAPIMixin, _refusals
-from liaison.matters.serializers import ErrorSerializer
 
 from . import privacy, selectors, services
 from .models import Channel, Suggestion
@@ -62,7 +61,7 @@ def _schema(summary: str, request=None, response=SuggestionSerializer, code=200)
     return extend_schema(
         summary=summary,
         request=request,
-        responses=_refusals({code: response}),
+        responses=refusals({code: response}),
         tags=["suggestions"],
     )
 

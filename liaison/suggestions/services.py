@@ -4,7 +4,7 @@ changes. Pages, the API and the demo call these functions.
 Who handles which mailbox:
 - the suggestion box: the general coordinating department (院办);
 - the leader's mailbox: the same office and the organization's top leader (a person whose
-  title is one of LEADER_TITLES, e.g. 院长).
+  title says they head the organization, e.g. 院长; liaison.org.roles).
 
 Anonymous means that nothing names the writer: no person, no name or contact, only the
 day the letter came (not the hour), no event, no log line, no notice excluding the writer
@@ -36,11 +36,10 @@ from liaison.matters.services import (
     works_in,
 )
 from liaison.org.models import Department, DepartmentKind, Organization, Person, Position
+from liaison.org.roles import is_organization_head, organization_heads
 
 from .models import EventType, Kind, Mailbox, Status, Suggestion, SuggestionEvent
 
-#: Titles of the leader whose mailbox it is (院长信箱, 局长信箱, 总经理信箱).
-LEADER_TITLES = ("院长", "局长", "总经理")
 #: Unambiguous characters of a retrieval code: no 0/O, 1/I/L.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 CODE_LENGTH = 12
@@ -85,12 +84,6 @@ def find_by_code(code: str) -> Suggestion | None:
 # Who is who.
 
 
-def leaders_of(organization: Organization) -> list[Person]:
-    return list(
-        Person.objects.filter(organization=organization, is_active=True, title__in=LEADER_TITLES)
-    )
-
-
 def office_people(organization: Organization) -> list[Person]:
     if organization.coordinating_department_id is None:
         return []
@@ -105,7 +98,7 @@ def office_people(organization: Organization) -> list[Person]:
 def handlers_for(organization: Organization, mailbox: str) -> list[Person]:
     people = {p.pk: p for p in office_people(organization)}
     if mailbox == Mailbox.LEADER:
-        people.update({p.pk: p for p in leaders_of(organization)})
+        people.update({p.pk: p for p in organization_heads(organization)})
     return list(people.values())
 
 
@@ -115,7 +108,7 @@ def handled_mailboxes(person: Person | None) -> set[str]:
         return set()
     if works_in(person, person.organization.coordinating_department):
         return {Mailbox.BOX, Mailbox.LEADER}
-    if person.title in LEADER_TITLES:
+    if is_organization_head(person):
         return {Mailbox.LEADER}
     return set()
 

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison.matters.services import MatterError
+from liaison.core.errors import ServiceError
 from liaison.org.models import Organization, Person
 
 from . import captcha, privacy, selectors, services
@@ -57,7 +57,7 @@ def new(request):
                 channel=Channel.STAFF,
                 writer=person,
             )
-        except MatterError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             return _created(request, suggestion, code, organization)
@@ -77,7 +77,7 @@ def public_new(request, organization_code):
             suggestion, code = services.submit(
                 organization, form.suggestion_input(), channel=Channel.PUBLIC
             )
-        except MatterError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             return _created(request, suggestion, code, organization)
@@ -182,7 +182,7 @@ def _act(request, pk, action) -> object:
     suggestion = selectors.suggestion_for(person, pk)
     try:
         action(person, suggestion)
-    except MatterError as exc:
+    except ServiceError as exc:
         messages.error(request, exc.message)
     return redirect("suggestions:detail", pk=suggestion.pk)
 

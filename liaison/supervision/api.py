@@ -19,10 +19,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.matters import selectors
-from liaison.matters.api import PersonAPIMixin, _refusals
 from liaison.matters.models import Matter
-from liaison.matters.serializers import ErrorSerializer
 
 from . import services
 from .models import Supervision
@@ -53,7 +52,7 @@ def _schema(summary: str, request, code: int = 201):
     return extend_schema(
         summary=summary,
         request=request,
-        responses=_refusals({code: SupervisionSerializer}),
+        responses=refusals({code: SupervisionSerializer}),
         tags=["supervision"],
     )
 

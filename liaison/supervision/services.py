@@ -40,7 +40,6 @@ from liaison.matters.services import (
     WrongState,
     _attach_all,
     _check_uploads,
-    _department_of,
     _event,
     _lock,
     _require_text,
@@ -55,11 +54,15 @@ from liaison.matters.services import (
 )
 from liaison.org.models import (
     Department,
-    GroupMembership,
-    GroupRole,
-    LeaderInCharge,
     Person,
     Position,
+)
+from liaison.org.roles import (
+    department_of,
+    in_supervision_office,
+    is_leader,
+    leader_ids,
+    office_ids,
 )
 
 from .models import Rectification, RectificationState, Supervision, Urge
@@ -71,21 +74,6 @@ URGE_INTERVAL = datetime.timedelta(minutes=1)
 # Who is who.
 
 
-def in_supervision_office(person: Person) -> bool:
-    return works_in(person, person.organization.supervision_department)
-
-
-def is_leader(person: Person) -> bool:
-    """A leader in charge of some department now, or chair or vice chair of an active
-    coordination group (as liaison.permissions has it)."""
-    return (
-        LeaderInCharge.objects.current().filter(leader=person).exists()
-        or GroupMembership.objects.filter(
-            person=person, role__in=[GroupRole.CHAIR, GroupRole.VICE_CHAIR], group__is_active=True
-        ).exists()
-    )
-
-
 def may_supervise(person: Person | None) -> bool:
     """Whether the person may put matters under supervision (and urge them)."""
     return (
@@ -95,41 +83,21 @@ def may_supervise(person: Person | None) -> bool:
     )
 
 
-def _offices(organization) -> set[int]:
-    return {
-        pk
-        for pk in (organization.coordinating_department_id, organization.supervision_department_id)
-        if pk is not None
-    }
-
-
 def supervisors_of(organization) -> list[Person]:
     """Everyone who may supervise in the organization, for a picker."""
     ids = set(
         Position.objects.current()
-        .filter(department_id__in=_offices(organization), person__is_active=True)
+        .filter(department_id__in=office_ids(organization), person__is_active=True)
         .values_list("person_id", flat=True)
     )
-    ids |= set(
-        LeaderInCharge.objects.current()
-        .filter(leader__organization=organization, leader__is_active=True)
-        .values_list("leader_id", flat=True)
-    )
-    ids |= set(
-        GroupMembership.objects.filter(
-            group__organization=organization,
-            group__is_active=True,
-            role__in=[GroupRole.CHAIR, GroupRole.VICE_CHAIR],
-            person__is_active=True,
-        ).values_list("person_id", flat=True)
-    )
+    ids |= leader_ids(organization)
     return list(Person.objects.filter(pk__in=ids).order_by("name_pinyin", "pk"))
 
 
 def may_review(person: Person, supervision: Supervision) -> bool:
     if supervision.supervisor_id == person.pk or in_supervision_office(person):
         return True
-    return supervision.supervising_department_id in _offices(person.organization) and works_in(
+    return supervision.supervising_department_id in office_ids(person.organization) and works_in(
         person, supervision.supervising_department
     )
 
@@ -169,14 +137,14 @@ def _lead_people(matter: Matter) -> list[Person]:
 def _reviewers(supervision: Supervision) -> list[Person]:
     people = [supervision.supervisor]
     department = supervision.supervising_department
-    if department.pk in _offices(department.organization):
+    if department.pk in office_ids(department.organization):
         people += handlers_of(department)
     return people
 
 
 def _acting_department(person: Person) -> Department | None:
     organization = person.organization
-    return _department_of(
+    return department_of(
         person, [organization.supervision_department, organization.coordinating_department]
     )
 

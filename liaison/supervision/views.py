@@ -12,8 +12,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.core.errors import InvalidInput, ServiceError
 from liaison.matters import selectors as matter_selectors
-from liaison.matters.services import InvalidInput, MatterError
 from liaison.org.models import Department, Person
 
 from . import selectors, services
@@ -145,7 +145,7 @@ def act(request, pk, action):
     matter = matter_selectors.matter_for(person, pk)
     try:
         message = handler(request, matter, person)
-    except MatterError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, message)

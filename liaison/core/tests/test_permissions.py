@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from liaison.org.models import GroupRole
+from liaison.org.policy import roles_of
 from liaison.org.tests.factories import (
     DepartmentFactory,
     GroupMembershipFactory,
@@ -11,7 +12,6 @@ from liaison.org.tests.factories import (
     PersonFactory,
     PositionFactory,
 )
-from liaison.permissions import roles_of
 
 pytestmark = pytest.mark.django_db
 

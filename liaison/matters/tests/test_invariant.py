@@ -8,7 +8,7 @@ levels 3 and 4, the leader in charge or a leading-group member) and a next deadl
 Every step also checks the actions against allowed_actions:
 - an action taken from allowed_actions with valid inputs succeeds;
 - an action that succeeds was in allowed_actions;
-- a refused action raises a MatterError with a message and changes nothing (the matter's
+- a refused action raises a ServiceError with a message and changes nothing (the matter's
   row, its timeline, co-organizers, extension requests, attachments, notifications);
 - a successful action writes timeline events by the person who acted (one; two when a
   submission goes straight on to the lead named by the originator).
@@ -33,6 +33,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from liaison.core.errors import ServiceError
 from liaison.matters import services
 from liaison.matters.models import (
     OPEN_STATES,
@@ -43,7 +44,7 @@ from liaison.matters.models import (
     MatterLink,
     Rating,
 )
-from liaison.matters.services import Action, MatterError, MatterInput
+from liaison.matters.services import Action, MatterInput
 
 from .factories import Hospital, build_hospital, seeded_kind, snapshot
 
@@ -288,7 +289,7 @@ class LifecycleMachine(RuleBasedStateMachine):
         last_event = MatterEvent.objects.filter(matter=matter).order_by("-pk").first()
         try:
             CALLS[action](matter, person, **kwargs)
-        except MatterError as refused:
+        except ServiceError as refused:
             assert not (from_allowed and valid), (
                 f"{action} by {person} with valid inputs was allowed but refused: {refused.message}"
             )

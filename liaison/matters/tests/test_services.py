@@ -69,14 +69,6 @@ def last_event(matter):
     return matter.events.order_by("-at", "-pk").first()
 
 
-def test_refusals_carry_the_http_status_the_api_answers():
-    assert (WrongState.status, NotAllowed.status, InvalidInput.status) == (409, 403, 400)
-    assert all(issubclass(e, services.MatterError) for e in (WrongState, NotAllowed, InvalidInput))
-
-
-# Raising and submitting.
-
-
 def test_a_submitted_matter_waits_at_the_coordinating_office(h):
     matter = raise_matter(h)
     assert matter.state == State.SUBMITTED

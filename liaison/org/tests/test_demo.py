@@ -17,7 +17,7 @@ from liaison.org.models import (
     Person,
     PositionRole,
 )
-from liaison.permissions import roles_of
+from liaison.org.policy import roles_of
 
 pytestmark = pytest.mark.django_db
 
