@@ -59,3 +59,28 @@ def signed_in(browser, base_url: str, username: str, password: str, viewport=DES
     page.get_by_role("button", name="登录").click()
     expect(page.locator("#id_username")).to_have_count(0)
     return page
+
+
+CSP_VIOLATION = "Content Security Policy"
+
+
+def watch_csp_violations(monkeypatch) -> list[str]:
+    """Every browser context and page opened from now on reports its console messages; the
+    list returned collects those of Content-Security-Policy violations (chromium logs each
+    blocked inline script, handler or style, and each source the policy does not allow)."""
+    from playwright.sync_api import Browser
+
+    violations: list[str] = []
+
+    def listen(target):
+        def on_console(message):
+            if CSP_VIOLATION in message.text:
+                violations.append(f"{message.location.get('url', '?')}: {message.text}")
+
+        target.on("console", on_console)
+        return target
+
+    new_context, new_page = Browser.new_context, Browser.new_page
+    monkeypatch.setattr(Browser, "new_context", lambda *a, **k: listen(new_context(*a, **k)))
+    monkeypatch.setattr(Browser, "new_page", lambda *a, **k: listen(new_page(*a, **k)))
+    return violations

@@ -39,6 +39,20 @@ def own_cache_and_no_lockout(settings, request):
     settings.AXES_ENABLED = False
 
 
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violations(request, monkeypatch):
+    """A browser journey fails if any page it opens reports a Content-Security-Policy
+    violation (checked after its browser has closed; the list is what was reported)."""
+    if request.node.get_closest_marker("browser") is None:
+        yield None
+        return
+    from liaison.browser import watch_csp_violations
+
+    violations = watch_csp_violations(monkeypatch)
+    yield violations
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http_and_static():
     """Tests talk plain HTTP (test client and live server) and serve static files from the

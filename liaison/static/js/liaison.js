@@ -1,0 +1,42 @@
+// Small behaviours of Liaison's pages, wired by data- attributes (the Content-Security-Policy
+// allows no inline script or event handler). Listeners sit on the document, so content that
+// htmx swaps in later behaves the same.
+(function () {
+  "use strict";
+
+  document.addEventListener("click", function (event) {
+    var target = event.target.closest("[data-copy], [data-print], [data-details], [data-select-on-click], [data-href-with-form]");
+    if (!target) return;
+    if (target.hasAttribute("data-copy")) {
+      // The suggestion's retrieval code, copied for the writer.
+      if (navigator.clipboard) navigator.clipboard.writeText(target.dataset.copy);
+    } else if (target.hasAttribute("data-print")) {
+      window.print();
+    } else if (target.hasAttribute("data-details")) {
+      // Expand or collapse every <details> inside the element the selector names.
+      var open = target.dataset.details === "open";
+      document.querySelectorAll(target.dataset.target + " details").forEach(function (details) {
+        details.open = open;
+      });
+    } else if (target.hasAttribute("data-select-on-click")) {
+      target.select();
+    } else if (target.hasAttribute("data-href-with-form")) {
+      // A link that carries its form's current fields (e.g. the ledger of the filtered list).
+      var form = target.closest("form");
+      if (form) target.href = target.dataset.hrefWithForm + "?" + new URLSearchParams(new FormData(form)).toString();
+    }
+  });
+
+  // An element with data-hidden-when-checked="#box" is hidden while that checkbox is ticked
+  // (the signature of a letter sent anonymously).
+  function toggle(root) {
+    (root || document).querySelectorAll("[data-hidden-when-checked]").forEach(function (element) {
+      var box = document.querySelector(element.dataset.hiddenWhenChecked);
+      if (box) element.hidden = box.checked;
+    });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target.type === "checkbox") toggle(document);
+  });
+  document.addEventListener("DOMContentLoaded", function () { toggle(document); });
+})();
