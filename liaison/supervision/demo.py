@@ -15,7 +15,7 @@ from liaison.matters.models import OPEN_STATES, Matter, State
 from liaison.matters.services import default_responsible
 from liaison.org.models import Organization, Person, Position
 
-from . import services
+from . import policy, services
 from .models import Supervision
 
 
@@ -24,7 +24,7 @@ def _supervisor(organization: Organization) -> Person | None:
     if department is None:
         return None
     preferred = Person.objects.filter(organization=organization, user__username="duchaban").first()
-    if preferred is not None and services.may_supervise(preferred):
+    if preferred is not None and policy.may_supervise(preferred):
         return preferred
     position = (
         Position.objects.current()

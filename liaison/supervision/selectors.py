@@ -1,39 +1,27 @@
-"""Reads of supervisions: who sees the board and what, and the supervision of a matter
-as its page shows it.
+"""Reads of supervisions: what of the board a person sees, and the supervision of a matter
+as its page shows it. Who sees the board is decided in liaison.supervision.policy.
 
 The board follows the matters' visibility (liaison.matters.selectors.visible_matters),
-so it never shows a matter its reader could not open:
-- the coordinating office, the supervision office, the leading group and leaders see
-  every supervised matter they can see (for the offices: all of them);
-- department heads, deputies and liaison officers see their own departments' items
-  (their department leads the matter, or supervises it);
-- everyone else gets a 403 page that says who the board is for.
+so it never shows a matter its reader could not open.
 """
 
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from liaison.matters.selectors import HANDLER_ROLES, reach_of, visible_matters
-from liaison.org.models import (
-    Department,
-    GroupMembership,
-    GroupRole,
-    LeaderInCharge,
-    Person,
-    Position,
-)
+from liaison.matters.selectors import visible_matters
+from liaison.org.models import Department, Person
 
-from . import services
+from . import policy
 from .models import Rag, Rectification, RectificationState, Supervision, rag_of
 
 
 @dataclass(frozen=True)
 class BoardScope:
     person: Person
-    everything: bool  # offices and leaders: every supervised matter they can see
+    everything: bool  # policy.sees_whole_board: every supervised matter they can see
     departments: frozenset[int]  # otherwise: these departments' items
 
 
@@ -41,38 +29,10 @@ def board_scope(person: Person | None) -> BoardScope | None:
     """What of the board the person sees, or None (403)."""
     if not person:  # None, or the request's lazy person of a login without one
         return None
-    reach = reach_of(person)
-    if reach.sees_all or reach.overseen or services.is_leader(person):
+    if policy.sees_whole_board(person):
         return BoardScope(person, True, frozenset())
-    if reach.handled:
-        return BoardScope(person, False, reach.handled)
-    return None
-
-
-def may_see_board(person: Person | None) -> bool:
-    """board_scope(person) is not None, in one query for most people (the navigation bar
-    asks on every page)."""
-    if not person:
-        return False
-    if (
-        Position.objects.current()
-        .filter(person=person)
-        .filter(
-            Q(role__in=HANDLER_ROLES)
-            | Q(department__organization__coordinating_department=F("department"))
-            | Q(department__organization__supervision_department=F("department"))
-        )
-        .exists()
-    ):
-        return True
-    return (
-        LeaderInCharge.objects.current().filter(leader=person).exists()
-        or GroupMembership.objects.filter(person=person, group__is_active=True)
-        .filter(
-            Q(group__is_leading_group=True) | Q(role__in=[GroupRole.CHAIR, GroupRole.VICE_CHAIR])
-        )
-        .exists()
-    )
+    departments = policy.board_departments(person)
+    return BoardScope(person, False, departments) if departments else None
 
 
 def _last_state():
@@ -213,9 +173,9 @@ def matter_supervision(matter, person: Person | None) -> MatterSupervision:
     )
     card = MatterSupervision()
     active = supervisions[0] if supervisions and supervisions[0].is_active else None
-    if active is None and matter.is_open and services.may_supervise(person):
+    if policy.can_supervise(matter, active) and policy.may_supervise(person):
         card.may_supervise = True
-        card.supervisors = services.supervisors_of(matter.organization)
+        card.supervisors = policy.supervisors_of(matter.organization)
     if not supervisions:
         return card
     supervision = supervisions[0]
@@ -241,15 +201,13 @@ def matter_supervision(matter, person: Person | None) -> MatterSupervision:
     card.pending = next(
         (r for r in card.rectifications if r.state == RectificationState.SUBMITTED), None
     )
-    card.may_urge = services.may_urge(person, supervision)
-    card.may_rectify = (
-        supervision.rectification_required
-        and card.pending is None
-        and services.may_rectify(person, matter)
+    card.may_urge = policy.may_urge(person, supervision)
+    card.may_rectify = policy.can_rectify(supervision, card.pending) and policy.may_rectify(
+        person, matter
     )
     card.may_review = (
-        card.pending is not None
-        and card.pending.submitted_by_id != person.pk
-        and services.may_review(person, supervision)
+        policy.can_review(supervision, card.pending)
+        and not policy.is_own_reply(person, card.pending)
+        and policy.may_review(person, supervision)
     )
     return card

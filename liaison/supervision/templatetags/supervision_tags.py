@@ -3,7 +3,7 @@ needs no change), the navigation link's check and the RAG badge colours."""
 
 from django import template
 
-from liaison.supervision import selectors
+from liaison.supervision import policy, selectors
 from liaison.supervision.models import Rag
 
 register = template.Library()
@@ -21,7 +21,7 @@ def matter_supervision(context, matter):
 
 @register.filter
 def may_see_supervision_board(person) -> bool:
-    return selectors.may_see_board(person)
+    return policy.may_see_board(person)
 
 
 @register.filter
