@@ -105,3 +105,48 @@ def test_a_journey_fails_on_a_violation(no_content_security_policy_violations, l
         ran = page.evaluate("window.ran")
     assert ran is None and violations and "script" in violations[0]
     violations.clear()  # seen: the journey itself passes
+
+
+@pytest.fixture
+def demo_hospital(db):
+    from liaison.org.demo import build_demo_hospital
+
+    return build_demo_hospital()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_what_the_inline_scripts_did_still_works(demo_hospital, live_server):
+    from playwright.sync_api import expect
+
+    from liaison.browser import ARTIFACTS_DIR, signed_in
+    from liaison.org.demo import DEMO_PASSWORD
+
+    with chromium() as browser:
+        page = signed_in(browser, live_server.url, "yuanban", DEMO_PASSWORD)
+
+        page.goto(f"{live_server.url}/org/chart/")  # expand and collapse the tree
+        page.get_by_role("button", name="全部展开").click()
+        expect(page.locator(".org-tree details:not([open])")).to_have_count(0)
+        page.get_by_role("button", name="全部收起").click()
+        expect(page.locator(".org-tree details[open]")).to_have_count(0)
+
+        page.goto(f"{live_server.url}/matters/new/")  # a picker says when nothing matches
+        page.locator(".ts-control input").first.fill("zzzzqq")
+        expect(page.locator(".ts-dropdown .no-results").first).to_have_text("无匹配结果")
+
+        page.goto(f"{live_server.url}/matters/?tab=all")  # the ledger of the filtered list
+        page.get_by_test_id("matter-search").fill("叫号")
+        with page.expect_download() as download:
+            page.get_by_test_id("ledger-export").click()
+        assert "q=%E5%8F%AB%E5%8F%B7" in download.value.url and "tab=all" in download.value.url
+
+        page.goto(f"{live_server.url}/meetings/mine/")  # the calendar address selects itself
+        feed = page.get_by_test_id("feed-url")
+        feed.click()
+        selected = feed.evaluate("input => input.selectionEnd - input.selectionStart")
+        assert selected == len(feed.input_value()) > 0
+
+        page.goto(f"{live_server.url}/api/docs/")  # Swagger UI starts from its own script
+        expect(page.locator(".swagger-ui .opblock").first).to_be_visible()
+        page.screenshot(path=ARTIFACTS_DIR / "api-docs.png")
