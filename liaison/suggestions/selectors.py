@@ -8,7 +8,7 @@ from django.http import Http404
 from liaison.org.models import Department, Organization, Person
 
 from .models import Kind, Mailbox, Status, Suggestion
-from .services import handled_mailboxes
+from .policy import handled_mailboxes
 
 RELATED = ("department", "writer", "replied_by", "matter", "published_by", "routed_by")
 

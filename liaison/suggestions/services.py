@@ -1,17 +1,14 @@
 """Letters to the suggestion box and the leader's mailbox: the only place their state
 changes. Pages, the API and the demo call these functions.
 
-Who handles which mailbox:
-- the suggestion box: the general coordinating department (院办);
-- the leader's mailbox: the same office and the organization's top leader (a person whose
-  title says they head the organization, e.g. 院长; liaison.org.roles).
+Who handles which mailbox, and who may do what, is decided in liaison.suggestions.policy.
 
 Anonymous means that nothing names the writer: no person, no name or contact, only the
 day the letter came (not the hour), no event, no log line, no notice excluding the writer
 from the office's list. The retrieval code is shown once; only its hash is kept.
 
-Refusals raise the matters' errors (InvalidInput 400, NotAllowed 403, WrongState 409), so
-pages and the API show them as they show the matters'.
+Refusals raise the service errors of liaison.core.errors (InvalidInput 400, NotAllowed 403,
+WrongState 409), so pages and the API show them as they show the matters'.
 """
 
 import datetime
@@ -24,20 +21,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.matters.models import Matter, MatterKind
-from liaison.matters.services import (
-    InvalidInput,
-    MatterInput,
-    NotAllowed,
-    WrongState,
-    create_matter,
-    works_in,
-)
-from liaison.org.models import Department, DepartmentKind, Organization, Person, Position
-from liaison.org.roles import is_organization_head, organization_heads
+from liaison.matters.services import MatterInput, create_matter
+from liaison.org.models import Department, DepartmentKind, Organization, Person
+from liaison.org.roles import works_in
 
+from . import policy
 from .models import EventType, Kind, Mailbox, Status, Suggestion, SuggestionEvent
 
 #: Unambiguous characters of a retrieval code: no 0/O, 1/I/L.
@@ -78,46 +70,6 @@ def find_by_code(code: str) -> Suggestion | None:
         Suggestion.objects.select_related("department", "matter", "organization")
         .filter(code_hash=hash_code(normalized))
         .first()
-    )
-
-
-# Who is who.
-
-
-def office_people(organization: Organization) -> list[Person]:
-    if organization.coordinating_department_id is None:
-        return []
-    return [
-        p.person
-        for p in Position.objects.current()
-        .filter(department_id=organization.coordinating_department_id, person__is_active=True)
-        .select_related("person")
-    ]
-
-
-def handlers_for(organization: Organization, mailbox: str) -> list[Person]:
-    people = {p.pk: p for p in office_people(organization)}
-    if mailbox == Mailbox.LEADER:
-        people.update({p.pk: p for p in organization_heads(organization)})
-    return list(people.values())
-
-
-def handled_mailboxes(person: Person | None) -> set[str]:
-    """The mailboxes whose letters the person reads and answers."""
-    if person is None or not person.is_active:
-        return set()
-    if works_in(person, person.organization.coordinating_department):
-        return {Mailbox.BOX, Mailbox.LEADER}
-    if is_organization_head(person):
-        return {Mailbox.LEADER}
-    return set()
-
-
-def may_handle(person: Person | None, suggestion: Suggestion) -> bool:
-    return (
-        person is not None
-        and person.organization_id == suggestion.organization_id
-        and suggestion.mailbox in handled_mailboxes(person)
     )
 
 
@@ -194,7 +146,7 @@ def submit(
     anonymous letter keeps no trace of `writer`; a public one is signed, if at all, with
     the name and contact given."""
     subject, body = _checked(organization, data)
-    if writer is not None and writer.organization_id != organization.pk:
+    if not policy.may_write_to(writer, organization):
         raise NotAllowed(_("You can write only to your own organization."))
     anonymous = bool(data.anonymous)
     name = contact = ""
@@ -250,7 +202,7 @@ def _tell_handlers(suggestion: Suggestion, *, exclude: Person | None) -> None:
         "subject": suggestion.subject,
     }
     notify(
-        handlers_for(suggestion.organization, suggestion.mailbox),
+        policy.handlers_for(suggestion.organization, suggestion.mailbox),
         ask=Ask.ANSWER,
         title=title,
         detail=suggestion.department.name if suggestion.department_id else "",
@@ -272,7 +224,7 @@ def _lock(suggestion: Suggestion) -> Suggestion:
 
 
 def _require_handler(person: Person, suggestion: Suggestion) -> None:
-    if not may_handle(person, suggestion):
+    if not policy.may_handle(person, suggestion):
         raise NotAllowed(_("Only the office that handles this mailbox can do that."))
 
 
@@ -345,7 +297,7 @@ def route(
     the coordinating office to dispatch. The matter names the office, not the writer."""
     suggestion = _lock(suggestion)
     _require_handler(person, suggestion)
-    if suggestion.matter_id is not None:
+    if not policy.can_route(suggestion):
         raise WrongState(
             _("A matter was already opened for this letter: %(number)s")
             % {"number": suggestion.matter.number}
@@ -378,7 +330,7 @@ def publish(suggestion: Suggestion, person: Person) -> Suggestion:
     department's page). The writer is never shown."""
     suggestion = _lock(suggestion)
     _require_handler(person, suggestion)
-    if not suggestion.reply:
+    if not policy.can_publish(suggestion):
         raise WrongState(_("Reply before publishing: a published letter shows its reply."))
     if suggestion.published:
         return suggestion

@@ -15,10 +15,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison.core.errors import ServiceError
+from liaison.core.errors import InvalidInput, ServiceError
 from liaison.org.models import Organization, Person
 
-from . import captcha, privacy, selectors, services
+from . import captcha, policy, privacy, selectors, services
 from .forms import CodeForm, PublicSuggestionForm, ReplyForm, RouteForm, SuggestionForm
 from .models import Channel, Kind, Mailbox, Status
 
@@ -123,7 +123,7 @@ def by_code(request):
 def suggestion_list(request):
     """The letters of the mailboxes the person handles; everyone else sees their own."""
     person = request.person or None  # a lazy object: test what it wraps
-    handled = services.handled_mailboxes(person)
+    handled = policy.handled_mailboxes(person)
     if not handled:
         return redirect("suggestions:mine")
     filters = selectors.Filters.of(request.GET)
@@ -157,7 +157,7 @@ def mine(request):
         "suggestions/mine.html",
         {
             "letters": selectors.written_by(person) if person else [],
-            "handles": bool(services.handled_mailboxes(person)),
+            "handles": bool(policy.handled_mailboxes(person)),
         },
     )
 
@@ -166,7 +166,7 @@ def mine(request):
 def detail(request, pk):
     person = _person(request)
     suggestion = selectors.suggestion_for(person, pk)
-    handles = services.may_handle(person, suggestion)
+    handles = policy.may_handle(person, suggestion)
     context = {"suggestion": suggestion, "handles": handles}
     if handles:
         context.update(
@@ -193,7 +193,7 @@ def reply(request, pk):
     def act(person, suggestion):
         form = ReplyForm(request.POST)
         if not form.is_valid():
-            raise services.InvalidInput(_("Write the reply (at most 5,000 characters)."))
+            raise InvalidInput(_("Write the reply (at most 5,000 characters)."))
         services.reply(suggestion, person, text=form.cleaned_data["text"])
         messages.success(request, _("Reply saved."))
 
@@ -206,7 +206,7 @@ def route(request, pk):
     def act(person, suggestion):
         form = RouteForm(request.POST, organization=person.organization)
         if not form.is_valid():
-            raise services.InvalidInput(_("Choose a department of this organization."))
+            raise InvalidInput(_("Choose a department of this organization."))
         matter = services.route(
             suggestion,
             person,
