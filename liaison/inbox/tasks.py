@@ -7,12 +7,6 @@ from . import outbox
 
 
 @task()
-def deliver_delivery(delivery_id: int) -> dict:
-    """Send one delivery if it is still pending and due (a no-op otherwise)."""
-    return outbox.send_deliveries([delivery_id])
-
-
-@task()
 def deliver_deliveries(delivery_ids: list[int]) -> dict:
     """Send the deliveries of one notify() call together (one mail connection), then
     whatever else is due: when many notifications arrive at once, the first tasks send

@@ -78,11 +78,6 @@ def leader_in_charge_on(department: Department, day: datetime.date | None = None
     return assignment.leader if assignment else None
 
 
-def _check_dates(start: datetime.date, end: datetime.date | None):
-    if end is not None and end < start:
-        raise ValidationError(_("A position cannot end before it starts."))
-
-
 @transaction.atomic
 def appoint(
     person: Person,
@@ -136,16 +131,6 @@ def _record_position(action: AuditAction, position: Position, actor) -> None:
         start=position.start,
         end=position.end,
     )
-
-
-@transaction.atomic
-def end_position(position: Position, end: datetime.date | None = None, *, actor=None) -> Position:
-    end = end or today()
-    _check_dates(position.start, end)
-    position.end = end
-    position.save(update_fields=["end"])
-    _record_position(AuditAction.POSITION_ENDED, position, actor)
-    return position
 
 
 @transaction.atomic
