@@ -11,19 +11,11 @@ from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.matters.models import Matter
-from liaison.org.models import (
-    Person,
-)
+from liaison.org.models import Person
 from liaison.org.roles import department_of, handlers_of
 
 from .. import policy
-from ..models import (
-    AgendaItem,
-    EventType,
-    ItemState,
-    Meeting,
-    MeetingState,
-)
+from ..models import AgendaItem, EventType, ItemState, Meeting, MeetingState
 from .common import (
     _check_duration,
     _event,

@@ -8,18 +8,9 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from liaison.org.models import (
-    Department,
-    Organization,
-    Person,
-)
+from liaison.org.models import Department, Organization, Person
 
-from ..models import (
-    Meeting,
-    MeetingSeries,
-    MeetingState,
-    Room,
-)
+from ..models import Meeting, MeetingSeries, MeetingState, Room
 from .common import MAX_CLASHES, when_text
 from .occurrences import extend_horizon
 from .seats import HEAD, Seat, _key, invitations_of, seats_for

@@ -19,22 +19,10 @@ from django.utils.translation import gettext as _
 from liaison.core.errors import InvalidInput, NotAllowed
 from liaison.inbox.models import Ask
 from liaison.inbox.services import Attachment, notify
-from liaison.org.models import (
-    Department,
-    DepartmentKind,
-    Organization,
-    Person,
-)
+from liaison.org.models import Department, DepartmentKind, Organization, Person
 
 from .. import policy
-from ..models import (
-    MAX_DURATION_MINUTES,
-    Attendance,
-    Meeting,
-    MeetingEvent,
-    MeetingSeries,
-    Room,
-)
+from ..models import MAX_DURATION_MINUTES, Attendance, Meeting, MeetingEvent, MeetingSeries, Room
 
 #: Occurrences of a series exist this far ahead once it is scheduled.
 HORIZON = datetime.timedelta(days=366)

@@ -1,11 +1,12 @@
-"""Matters escalated to the leading group go on the agenda of its next meeting."""
+"""Matters escalated to the leading group go on the agenda of its next meeting: the
+matters tell it through their reached_leading_group signal (liaison.meetings.receivers).
+The item copies the matter's title and number; selectors.record leaves them out for
+readers who may not see the matter."""
 
 from django.utils import timezone
 
 from liaison.matters.models import Matter
-from liaison.org.models import (
-    Person,
-)
+from liaison.org.models import Person
 
 from ..models import (
     AgendaItem,
@@ -49,7 +50,7 @@ def put_escalated_on_agenda(
     meeting: Meeting, matter: Matter, actor: Person | None
 ) -> AgendaItem | None:
     """put_on_leading_group_agenda, for a caller that has found the next meeting already
-    (liaison.matters.services._climb, through its Effects)."""
+    (the receiver, which looks it up once per sweep)."""
     if meeting.agenda.filter(matter=matter).exists():
         return None
     item = AgendaItem.objects.create(

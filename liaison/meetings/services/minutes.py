@@ -12,11 +12,7 @@ from django.utils.translation import gettext as _
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput, create_matter
-from liaison.org.models import (
-    Department,
-    DepartmentKind,
-    Person,
-)
+from liaison.org.models import Department, DepartmentKind, Person
 from liaison.org.roles import department_of, works_in
 
 from .. import policy

@@ -8,16 +8,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.org.models import (
-    Organization,
-)
+from liaison.org.models import Organization
 
 from .. import recurrence
-from ..models import (
-    Meeting,
-    MeetingSeries,
-    MeetingState,
-)
+from ..models import Meeting, MeetingSeries, MeetingState
 from .common import FURTHEST, HORIZON, SLACK
 
 # Occurrences.

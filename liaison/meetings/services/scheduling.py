@@ -12,10 +12,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.matters.models import Matter
-from liaison.org.models import (
-    Department,
-    Person,
-)
+from liaison.org.models import Department, Person
 
 from .. import policy
 from ..models import (

@@ -5,17 +5,9 @@ participating departments, and the people invited by name.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from liaison.org.models import (
-    Position,
-    PositionRole,
-)
+from liaison.org.models import Position, PositionRole
 
-from ..models import (
-    Attendance,
-    Meeting,
-    MeetingSeries,
-    Participant,
-)
+from ..models import Attendance, Meeting, MeetingSeries, Participant
 
 # Who is expected at a meeting.
 

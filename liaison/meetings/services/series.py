@@ -10,20 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed
-from liaison.org.models import (
-    Department,
-    Person,
-)
+from liaison.org.models import Department, Person
 
 from .. import policy, recurrence
-from ..models import (
-    EventType,
-    Meeting,
-    MeetingKind,
-    MeetingSeries,
-    Participant,
-    Room,
-)
+from ..models import EventType, Meeting, MeetingKind, MeetingSeries, Participant, Room
 from .clashes import Clash, find_clashes
 from .common import (
     EARLIEST_START,

@@ -16,11 +16,7 @@ from django.views.decorators.http import require_POST
 from liaison.org.models import Department, Person
 
 from .. import calendar_feed, policy, selectors, services
-from ..models import (
-    CalendarFeed,
-    EmergencyCall,
-    Room,
-)
+from ..models import CalendarFeed, EmergencyCall, Room
 from .common import _ics, _person
 
 #: How far the month calendar goes from this month, either way.

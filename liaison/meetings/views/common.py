@@ -12,9 +12,7 @@ from liaison.core.errors import ServiceError
 from liaison.org.models import Department, DepartmentKind, Person
 
 from .. import services
-from ..models import (
-    Meeting,
-)
+from ..models import Meeting
 
 
 def _person(request) -> Person:

@@ -15,17 +15,8 @@ from liaison.matters import selectors as matter_selectors
 from liaison.org.models import Person
 
 from .. import policy, selectors, services
-from ..forms import (
-    CutoffForm,
-    EmergencyForm,
-    ItemForm,
-    MoveForm,
-)
-from ..models import (
-    Meeting,
-    MeetingState,
-    Presence,
-)
+from ..forms import CutoffForm, EmergencyForm, ItemForm, MoveForm
+from ..models import Meeting, MeetingState, Presence
 from .common import _choices, _participants, _person, _warn
 
 

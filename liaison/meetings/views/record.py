@@ -18,16 +18,8 @@ from liaison.org.models import Department, Person
 
 from .. import minutes_docx as minutes_document
 from .. import policy, selectors, services
-from ..forms import (
-    CutoffForm,
-    ItemForm,
-)
-from ..models import (
-    AgendaItem,
-    ItemState,
-    Meeting,
-    Presence,
-)
+from ..forms import CutoffForm, ItemForm
+from ..models import AgendaItem, ItemState, Meeting, Presence
 from .common import _back, _choices, _person, _refused
 from .meeting import _record_context
 

@@ -13,14 +13,8 @@ from liaison.core.errors import ServiceError
 from liaison.org.models import Department, Person
 
 from .. import policy, recurrence, selectors, services
-from ..forms import (
-    SeriesForm,
-)
-from ..models import (
-    Meeting,
-    MeetingSeries,
-    MeetingState,
-)
+from ..forms import SeriesForm
+from ..models import Meeting, MeetingSeries, MeetingState
 from .common import _participants, _person, _warn
 
 #: A series page lists its meetings of the coming three months at least.
