@@ -343,6 +343,10 @@ SPECTACULAR_SETTINGS = {
         "LevelEnum": "liaison.communication.models.Level.choices",
         "CommunicationChannelEnum": "liaison.communication.models.Channel.choices",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "liaison.core.api.describe_times_of_day",
+    ],
 }
 
 LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -53,13 +53,14 @@ def _distributions():
 
 
 def _page(request, view, queryset, serializer_class) -> Response:
-    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(queryset, request, view=view)
     return paginator.get_paginated_response(serializer_class(page, many=True).data)
 
 
 class ProjectListView(PersonAPIMixin, APIView):
     parser_classes = [JSONParser]
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # the schema shows the pages
 
     @extend_schema(
         summary="The projects of my organization, with their registers and plans",
@@ -128,6 +129,8 @@ STATE_PARAMETER = OpenApiParameter(
 
 
 class ProjectDistributionsView(PersonAPIMixin, APIView):
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS  # the schema shows the pages
+
     @extend_schema(
         summary="A project's distributions, the latest due first",
         parameters=[STATE_PARAMETER],

@@ -28,6 +28,9 @@ class StakeholderSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="__str__", read_only=True)
     person = UsernameField()
     department = _code(allow_null=True, help_text="department code")
+    # Read-only model fields lose their blank choice: both may be left empty.
+    interest = serializers.ChoiceField(Level.choices, allow_blank=True, read_only=True)
+    preferred_channel = serializers.ChoiceField(Channel.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Stakeholder
@@ -117,6 +120,8 @@ class DistributionSerializer(serializers.ModelSerializer):
     sent_to = serializers.PrimaryKeyRelatedField(
         many=True, read_only=True, help_text="stakeholder ids"
     )
+    # A string, not a `uri`: empty unless the sender gave a link.
+    link = serializers.CharField(read_only=True, help_text="web address, or empty")
 
     class Meta:
         model = Distribution

@@ -21,6 +21,26 @@ from liaison.core.errors import ServiceError
 from liaison.org.roles import person_of
 
 
+def describe_times_of_day(result, generator, request, public):
+    """drf-spectacular post-processing hook. A time of day is written as the clock shows it
+    ("16:00:00", no offset), which JSON Schema's `time` format refuses (it needs one): the
+    schema gives its shape instead."""
+
+    def visit(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "time":
+                del node["format"]
+                node["pattern"] = r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result
+
+
 class ErrorSerializer(serializers.Serializer):
     """A refusal: the message in the user's language (Accept-Language; Chinese by default).
     A 400 for a malformed body also carries the field errors, keyed by field name."""

@@ -22,6 +22,7 @@ from .models import (
     MatterEvent,
     MatterKind,
     Rating,
+    Resolution,
     State,
     Urgency,
 )
@@ -191,6 +192,9 @@ class MatterDetailSerializer(MatterListSerializer):
         help_text="current rung of the escalation ladder (0 direct … 4 leading group)",
     )
     supervised = serializers.SerializerMethodField()
+    # Read-only model fields lose their blank choice: empty until the matter is closed.
+    resolution = serializers.ChoiceField(Resolution.choices, allow_blank=True, read_only=True)
+    rating = serializers.ChoiceField(Rating.choices, allow_blank=True, read_only=True)
     paused = serializers.SerializerMethodField(
         help_text="the reply clock stands while the lead waits on the originator"
     )
@@ -236,7 +240,6 @@ class MatterDetailSerializer(MatterListSerializer):
         """Linked matters the requesting user sees."""
         return self.context.get("links", [])
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTION_NAMES)))
     def get_supervised(self, matter) -> bool:
         supervisions = getattr(matter, "supervisions", None)
         return supervisions is not None and supervisions.filter(is_active=True).exists()
@@ -244,6 +247,7 @@ class MatterDetailSerializer(MatterListSerializer):
     def get_paused(self, matter) -> bool:
         return matter.paused_at is not None
 
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(ACTION_NAMES)))
     def get_allowed_actions(self, matter: Matter) -> list[str]:
         """What the requesting user may do now: the names of the action endpoints."""
         return self.context.get("allowed_actions", [])

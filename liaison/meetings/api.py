@@ -428,7 +428,8 @@ class MeetingViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         responses=refusals({200: AttendanceRowSerializer(many=True)}),
         tags=["meetings"],
     )
-    @action(detail=True, methods=["get", "post"])
+    # One list, not pages (also in the schema).
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def attendance(self, request, pk=None):
         meeting = self._meeting(pk)
         if request.method == "POST":

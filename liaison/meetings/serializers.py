@@ -65,6 +65,11 @@ class ClashSerializer(serializers.Serializer):
     message = serializers.CharField(read_only=True)
 
 
+def _online_link():
+    # A string, not a `uri`: empty when the meeting is not online.
+    return serializers.CharField(read_only=True, help_text="web address, or empty")
+
+
 def _warnings_field():
     return serializers.SerializerMethodField(
         help_text="Clashes (会议撞车) found by this change: warnings, the change was made. "
@@ -120,6 +125,7 @@ class SeriesSerializer(_InvitationMixin, serializers.ModelSerializer):
     created_by = UsernameField()
     rule_text = serializers.SerializerMethodField(help_text="The rule in words.")
     next_meetings = serializers.SerializerMethodField()
+    online_link = _online_link()
     warnings = _warnings_field()
 
     class Meta:
@@ -172,7 +178,9 @@ class CallSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
-    series = serializers.PrimaryKeyRelatedField(read_only=True, help_text="series id, or null")
+    series = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="series id, or null"
+    )
     title = serializers.CharField(source="headline", read_only=True)
     kind = serializers.CharField(read_only=True, help_text=KIND_HELP)
     # Not an enum in the schema: the matter's `state` enum has the same name.
@@ -183,7 +191,10 @@ class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
     chair = UsernameField(source="chair_person")
     room = _code(allow_null=True, help_text="room code")
     room_name = serializers.CharField(source="room.name", read_only=True, allow_null=True)
-    matter = serializers.PrimaryKeyRelatedField(read_only=True, help_text="matter id, or null")
+    matter = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="matter id, or null"
+    )
+    online_link = _online_link()
     is_moved = serializers.BooleanField(read_only=True)
     cancelled_by = UsernameField()
     calls = CallSerializer(many=True, read_only=True)

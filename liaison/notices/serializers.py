@@ -9,9 +9,17 @@ from .models import AudienceEntry, Notice, NoticeKind
 
 
 class AudienceEntrySerializer(serializers.ModelSerializer):
-    department = serializers.CharField(source="department.code", default=None, read_only=True)
-    group = serializers.CharField(source="group.name", default=None, read_only=True)
-    person = serializers.CharField(source="person.user.username", default=None, read_only=True)
+    department = serializers.CharField(
+        source="department.code", default=None, read_only=True, allow_null=True
+    )
+    group = serializers.CharField(
+        source="group.name", default=None, read_only=True, allow_null=True
+    )
+    person = serializers.CharField(
+        source="person.user.username", default=None, read_only=True, allow_null=True
+    )
+    # A read-only model field loses its blank choice: empty unless the entry is by role.
+    role = serializers.ChoiceField(PositionRole.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = AudienceEntry

@@ -41,6 +41,8 @@ from .serializers import (
     SuggestionSerializer,
 )
 
+CODE_PATTERN = r"^[A-Za-z0-9-]{1,40}$"
+
 #: Answers that must leave no line in any log (the writer's request, a code in a path).
 QUIET_ACTIONS = {"create", "by_code"}
 
@@ -170,6 +172,12 @@ class SuggestionViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="Read a letter and its reply with the retrieval code (no login)",
         auth=[],
+        # The route takes only these characters; any other path is not this operation.
+        parameters=[
+            OpenApiParameter(
+                "code", str, OpenApiParameter.PATH, pattern=CODE_PATTERN, description="the code"
+            )
+        ],
         responses={
             200: ByCodeSerializer,
             404: OpenApiResponse(ErrorSerializer, description="No letter has this code."),
@@ -180,7 +188,7 @@ class SuggestionViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @action(
         detail=False,
         methods=["get"],
-        url_path=r"by-code/(?P<code>[A-Za-z0-9-]{1,40})",
+        url_path=rf"by-code/(?P<code>{CODE_PATTERN[1:-1]})",
         permission_classes=[AllowAny],
         authentication_classes=[],
         throttle_classes=[CodeThrottle],
