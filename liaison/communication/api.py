@@ -23,6 +23,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
+from liaison.core.errors import InvalidInput
 
 from . import selectors, services
 from .models import Distribution, DistributionState, Project, Stakeholder
@@ -173,7 +174,7 @@ class SentView(PersonAPIMixin, APIView):
             found = {s.pk: s for s in distribution.row.project.stakeholders.filter(pk__in=ids)}
             unknown = [i for i in ids if i not in found]
             if unknown:
-                raise services.InvalidInput(_("Unknown stakeholder: %(id)s") % {"id": unknown[0]})
+                raise InvalidInput(_("Unknown stakeholder: %(id)s") % {"id": unknown[0]})
             sent_to = [found[i] for i in ids]
         distribution = services.mark_sent(
             distribution,

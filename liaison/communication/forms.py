@@ -1,5 +1,5 @@
 """Forms of the communication pages. They read and check the fields; every rule stays in
-services.py, whose refusals the views put on the form."""
+policy.py and the services, whose refusals the views put on the form."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.errors import InvalidInput
 from liaison.matters.forms import DepartmentChoiceField
 from liaison.meetings.forms import PersonChoiceField
 from liaison.org.models import Department, Person
@@ -276,7 +277,7 @@ class RowForm(forms.Form):
         try:
             rule = schedule.with_until(rule, data.get("until"))
         except schedule.RuleError as error:
-            raise services.InvalidInput(error.message) from error
+            raise InvalidInput(error.message) from error
         return services.RowInput(
             information=data["information"],
             content=data.get("content") or "",

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.core.models import AppendOnlyModel
+from liaison.core.models import Event
 from liaison.org.models import Department, Organization, Person
 
 #: A due distribution not sent by the end of its due day plus this many days is overdue.
@@ -396,7 +396,7 @@ class EventType(models.TextChoices):
     OVERDUE = "overdue", _("Distribution overdue")
 
 
-class PlanEvent(AppendOnlyModel):
+class PlanEvent(Event):
     """What happened to a project's register, plan or distributions, by whom and when.
     Rows and stakeholders are named in `data` (they may be removed later); distributions,
     never deleted, are linked."""
@@ -407,27 +407,13 @@ class PlanEvent(AppendOnlyModel):
         Distribution, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     type = models.CharField(_("what"), max_length=20, choices=EventType.choices)
-    actor = models.ForeignKey(
-        Person,
-        verbose_name=_("who"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
     summary = models.CharField(_("what"), max_length=300, blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("communication plan event")
         verbose_name_plural = _("communication plan events")
-        ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(type__in=EventType.values), name="communication_event_type"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"

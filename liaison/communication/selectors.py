@@ -2,7 +2,7 @@
 
 Projects, registers, plans and distributions are not secret inside an organization
 (everyone may need to know who is told what, and when), so everyone in an organization
-reads them and nobody outside it does. Changing them is services.may_edit's question.
+reads them and nobody outside it does. Changing them is policy.may_edit's question.
 """
 
 import datetime
@@ -13,8 +13,7 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.utils import timezone
 
-from liaison.org.models import Department, Person, Position
-from liaison.org.roles import HANDLER_ROLES, in_coordinating_office
+from liaison.org.models import Person
 
 from .models import (
     Distribution,
@@ -61,19 +60,6 @@ def distribution_for(person: Person | None, pk) -> Distribution:
         "row__project__owner_department", "row__project__manager", "owner", "sent_by", "skipped_by"
     )
     return _get(queryset, person, pk, "row__project__organization_id")
-
-
-def startable_departments(person: Person):
-    """The departments the person may start projects for (services.may_start_for)."""
-    departments = Department.objects.filter(organization=person.organization, is_active=True)
-    if not in_coordinating_office(person):
-        handled = (
-            Position.objects.current()
-            .filter(person=person, role__in=HANDLER_ROLES)
-            .values("department_id")
-        )
-        departments = departments.filter(pk__in=handled)
-    return departments.order_by("sort_order", "code")
 
 
 def _per_project(queryset, field: str) -> dict[int, int]:

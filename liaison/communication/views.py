@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison.core.downloads import download
+from liaison.core.errors import InvalidInput, ServiceError
 from liaison.org.models import Department, Person
 
 from . import export as spreadsheet
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import ProjectForm, RowForm, SentForm, SkipForm, StakeholderForm
 from .models import DistributionState, overdue_before
 
@@ -35,7 +36,7 @@ def _person(request) -> Person:
 
 
 def _refuse_edit(request, project) -> bool:
-    if services.may_edit(_person(request), project):
+    if policy.may_edit(_person(request), project):
         return False
     messages.error(request, _("Only the project's managers can change it."))
     return True
@@ -54,13 +55,13 @@ def project_list(request):
         {
             "projects": selectors.projects_of(person, closed=closed),
             "closed": closed,
-            "may_start": selectors.startable_departments(person).exists(),
+            "may_start": policy.startable_departments(person).exists(),
         },
     )
 
 
 def _project_form(request, person: Person, project=None):
-    departments = selectors.startable_departments(person)
+    departments = policy.startable_departments(person)
     if project is not None:
         # The current owner stays a choice for a manager who does not act for it.
         departments = (
@@ -74,7 +75,7 @@ def _project_form(request, person: Person, project=None):
                 saved = services.create_project(person, form.project_input())
             else:
                 saved = services.edit_project(project, person, form.project_input())
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The project is saved."))
@@ -109,7 +110,7 @@ def project_detail(request, pk):
         "register": selectors.register_of(project),
         "rows": [(row, services.describe(row)) for row in rows],
         "counts": selectors.counts_of(project),
-        "may_edit": services.may_edit(person, project),
+        "may_edit": policy.may_edit(person, project),
         # The register's and plan's history; each distribution's is on its own page.
         "events": list(
             project.events.filter(distribution__isnull=True)
@@ -163,7 +164,7 @@ def _stakeholder_form(request, person: Person, project, stakeholder=None):
                 services.add_stakeholder(project, person, form.stakeholder_input())
             else:
                 services.edit_stakeholder(stakeholder, person, form.stakeholder_input())
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The register is saved."))
@@ -199,7 +200,7 @@ def stakeholder_remove(request, pk):
     project = stakeholder.project
     try:
         services.remove_stakeholder(stakeholder, _person(request))
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(who)s is off the register.") % {"who": stakeholder})
@@ -219,7 +220,7 @@ def _row_form(request, person: Person, project, row=None):
                 services.add_row(project, person, data)
             else:
                 services.edit_row(row, person, data)
-        except services.ServiceError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("The plan is saved."))
@@ -254,7 +255,7 @@ def row_remove(request, pk):
     row = selectors.row_for(_person(request), pk)
     try:
         deleted = services.remove_row(row, _person(request))
-    except services.ServiceError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     else:
         messages.success(
@@ -281,14 +282,13 @@ def mine(request):
 
 def _distribution_page(request, distribution, sent_form=None, skip_form=None, status=200):
     person = _person(request)
-    may_handle = services.may_handle(person, distribution)
     context = {
         "d": distribution,
         "project": distribution.row.project,
         "rule_text": services.describe(distribution.row),
         "sent_to": list(distribution.sent_to.select_related("person", "department")),
         "overdue_before": overdue_before(),
-        "may_handle": may_handle and distribution.state == DistributionState.DUE,
+        "may_handle": policy.may_mark(person, distribution),
         "sent_form": sent_form or SentForm(distribution),
         "skip_form": skip_form or SkipForm(),
         "events": list(distribution.events.select_related("actor").order_by("-at", "-pk")),
@@ -324,9 +324,9 @@ def mark_sent(request, pk):
                 link=form.cleaned_data.get("link") or "",
                 upload=form.cleaned_data.get("file"),
             )
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error(None, error.message)
-        except services.ServiceError as error:
+        except ServiceError as error:
             messages.error(request, error.message)
             return redirect("communication:distribution", pk=distribution.pk)
         else:
@@ -344,9 +344,9 @@ def skip(request, pk):
     if form.is_valid():
         try:
             services.skip(distribution, person, reason=form.cleaned_data["reason"])
-        except services.InvalidInput as error:
+        except InvalidInput as error:
             form.add_error(None, error.message)
-        except services.ServiceError as error:
+        except ServiceError as error:
             messages.error(request, error.message)
             return redirect("communication:distribution", pk=distribution.pk)
         else:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .plain import PlainJSONEncoder, plain
+
 
 class AuditAction(models.TextChoices):
     DEPARTMENT_CREATED = "org.department_created", _("Department created")
@@ -49,6 +51,36 @@ class AppendOnlyModel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("These records are never deleted.")
+
+
+class Event(AppendOnlyModel):
+    """A line of an area's timeline: what happened (`type`), when, who did it (None: the
+    system) and the details, stored as plain values (liaison.core.plain). Each area's
+    event table subclasses it, adding its subject and declaring `type` with its own
+    choices."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("who"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    data = models.JSONField(_("details"), default=dict, blank=True, encoder=PlainJSONEncoder)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
+
+    def save(self, *args, **kwargs):
+        # The row in memory holds what the database holds.
+        self.data = plain(self.data or {})
+        super().save(*args, **kwargs)
 
 
 class AuditEventQuerySet(AppendOnlyQuerySet):

@@ -7,8 +7,10 @@
 - GET /api/v1/notices/{id}/stats/: per department relayed, read, total and the usernames
   of those who have not read
 
-Errors as in the matters API: 404 for what the person may not see, 400 for a malformed
-body or input the rules refuse, 403 for what the person may not do; `{"detail": …}`.
+Errors as in every area's API (liaison.core.api): 404 for what the person may not see,
+400 for a malformed body or input the rules refuse, 403 for what the person may not do,
+409 for what the notice's state does not allow now (publishing it twice, relaying it
+again, withdrawing a withdrawn one); `{"detail": …}`.
 """
 
 from django.contrib.auth import get_user_model
@@ -23,9 +25,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from liaison.core.api import PersonAPIMixin, refusals
+from liaison.core.errors import NotAllowed
 from liaison.org.models import CoordinationGroup, Department, Person
 
-from . import selectors, services
+from . import policy, selectors, services
 from .models import Notice, NoticeState, ReadVia, Receipt
 from .serializers import (
     NoticeInputSerializer,
@@ -54,11 +57,6 @@ class NoticeViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     queryset = Notice.objects.none()
     serializer_class = NoticeSerializer
     lookup_value_regex = r"[0-9]+"
-
-    def handle_exception(self, exc):
-        if isinstance(exc, services.NoticeError):
-            return Response({"detail": exc.message}, status=exc.status)
-        return super().handle_exception(exc)
 
     def _notice(self, pk) -> Notice:
         try:
@@ -196,7 +194,7 @@ class NoticeViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     def read(self, request, pk=None):
         notice = self._notice(pk)
         first = services.mark_read(notice, self.person, via=ReadVia.API)
-        receipt = services.receipt_of(self.person, notice)
+        receipt = selectors.receipt_of(self.person, notice)
         return Response({"read_at": receipt.read_at if receipt else None, "first": first})
 
     @_schema(
@@ -231,10 +229,11 @@ class NoticeViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def stats(self, request, pk=None):
         notice = self._notice(pk)
-        allowed = services.stats_departments(self.person, notice)
-        if allowed is not None and not allowed:
-            raise services.NotAllowed(_("You may not see who has read this notice."))
-        stats = services.statistics(notice, departments=allowed)
+        if not policy.may_see_stats(self.person, notice):
+            raise NotAllowed(_("You may not see who has read this notice."))
+        stats = services.statistics(
+            notice, departments=policy.stats_departments(self.person, notice)
+        )
         rows = [
             {
                 "department": row.department.code if row.department else None,

@@ -1,15 +1,14 @@
-"""Forms of the notice pages. They read and check the fields; the rules stay in
-services.py, whose refusals the views put on the form."""
+"""Forms of the notice pages. They read and check the fields; the rules stay in policy.py
+and the services, whose refusals the views put on the form."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
-from liaison.matters.services import in_coordinating_office
 from liaison.meetings.forms import PeopleChoiceField
-from liaison.org.models import CoordinationGroup, Department, DepartmentKind, Person, PositionRole
+from liaison.org.models import CoordinationGroup, Department, Person, PositionRole
 
-from . import services
+from . import policy, services
 from .models import NoticeKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -27,18 +26,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [super(MultipleFileField, self).clean(d, initial) for d in data]
         return [super().clean(data, initial)] if data else []
-
-
-def issuing_departments(person: Person):
-    """The departments the person may write notices for: their own; every one for the
-    coordinating office."""
-    departments = Department.objects.filter(
-        organization=person.organization, is_active=True
-    ).exclude(kind=DepartmentKind.EXTERNAL)
-    if in_coordinating_office(person):
-        return departments.order_by("sort_order", "code")
-    mine = person.positions.current().values("department_id")
-    return departments.filter(pk__in=mine).order_by("sort_order", "code")
 
 
 class NoticeForm(forms.Form):
@@ -91,7 +78,7 @@ class NoticeForm(forms.Form):
     def __init__(self, person: Person, *args, **kwargs):
         super().__init__(*args, **kwargs)
         organization = person.organization
-        self.fields["author_department"].queryset = issuing_departments(person)
+        self.fields["author_department"].queryset = policy.writable_departments(person)
         own = person.positions.current().order_by("start").values_list("department", flat=True)
         if own and "author_department" not in self.initial:
             self.initial["author_department"] = own[0]
@@ -186,7 +173,7 @@ class ReportForm(forms.Form):
     def __init__(self, person: Person, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = Department.objects.filter(
-            pk__in=services.relay_departments(person)
+            pk__in=policy.relay_departments(person)
         ).order_by("sort_order", "code")
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.models import AppendOnlyModel, UploadedFile
+from liaison.core.models import Event, UploadedFile
 from liaison.org.models import CoordinationGroup, Department, Organization, Person, PositionRole
 
 
@@ -271,30 +271,16 @@ class EventType(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class NoticeEvent(AppendOnlyModel):
+class NoticeEvent(Event):
     """What happened to a notice, by whom and when; never changed. Reads are on the
     receipts."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("what"), max_length=20, choices=EventType.choices)
-    actor = models.ForeignKey(
-        Person,
-        verbose_name=_("who"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("notice event")
         verbose_name_plural = _("notice events")
-        ordering = ["at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"

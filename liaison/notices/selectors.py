@@ -1,14 +1,18 @@
-"""Reading notices for the pages and the API: what a person may see, with counts."""
+"""Reading notices for the pages and the API: what a person may see, with counts. Who
+may see a notice is policy.may_view's answer."""
+
+from collections.abc import Iterable
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
 
-from liaison.org.models import Person, Position
-from liaison.org.roles import HANDLER_ROLES, in_coordinating_office
+from liaison.matters.models import Matter
+from liaison.org.models import Person
 
-from . import services
-from .models import Notice, NoticeState, Receipt
+from . import policy
+from .models import Notice, NoticeState, Receipt, Relay
+from .services.desk import LIAISON_REPORT_KIND
 
 
 def notice_for(person: Person, pk) -> Notice:
@@ -18,7 +22,7 @@ def notice_for(person: Person, pk) -> Notice:
         .select_related("author", "author_department", "published_by", "withdrawn_by")
         .first()
     )
-    if notice is None or not services.may_view(person, notice):
+    if notice is None or not policy.may_view(person, notice):
         raise Http404
     return notice
 
@@ -40,23 +44,10 @@ def for_me(person: Person, *, archived: bool = False):
     return notices.annotate(unread=Exists(unread)).order_by("-pinned", "-published_at", "-pk")
 
 
-def issuing_department_ids(person: Person) -> set[int] | None:
-    """The departments whose notices the person manages (None: all, for the coordinating
-    office)."""
-    if in_coordinating_office(person):
-        return None
-    return set(
-        Position.objects.current()
-        .filter(person=person, role__in=HANDLER_ROLES)
-        .values_list("department_id", flat=True)
-    )
-
-
 def issued(person: Person, *, state: str | None = None):
-    """Notices the person's departments issued (or they wrote), newest first, with their
-    read counts."""
+    """Notices the person's departments issued (or they wrote), newest first."""
     notices = Notice.objects.filter(organization=person.organization)
-    departments = issuing_department_ids(person)
+    departments = policy.managed_department_ids(person)
     if departments is not None:
         notices = notices.filter(Q(author=person) | Q(author_department_id__in=departments))
     if state is not None:
@@ -72,4 +63,35 @@ def read_counts(notices) -> dict[int, int]:
         .values("notice_id")
         .annotate(read=Count("pk"))
         .values_list("notice_id", "read")
+    )
+
+
+def receipt_of(person: Person | None, notice: Notice) -> Receipt | None:
+    if person is None:
+        return None
+    return Receipt.objects.filter(notice=notice, person=person).first()
+
+
+def awaiting_relay(person: Person):
+    """The relays this person may do now, for their liaison desk."""
+    return (
+        Relay.objects.filter(
+            department_id__in=policy.relay_departments(person),
+            relayed_at__isnull=True,
+            notice__state=NoticeState.PUBLISHED,
+        )
+        .filter(Q(notice__expires_at__isnull=True) | Q(notice__expires_at__gt=timezone.now()))
+        .select_related("notice", "notice__author_department", "department")
+        .order_by("notice__published_at")
+    )
+
+
+def reported_by(departments: Iterable[int]):
+    """The departments' recent reports, for the desk."""
+    return (
+        Matter.objects.filter(
+            originator_department_id__in=list(departments), kind__code=LIAISON_REPORT_KIND
+        )
+        .select_related("owner_department", "kind")
+        .order_by("-created_at")
     )

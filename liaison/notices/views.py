@@ -17,9 +17,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from liaison.core.downloads import download
+from liaison.core.errors import ServiceError
 from liaison.org.models import Department, Person
 
-from . import selectors, services
+from . import policy, selectors, services
 from .forms import NoticeForm, ReportForm
 from .models import NoticeAttachment, NoticeState, ReadVia
 
@@ -82,9 +83,9 @@ def notice_list(request):
             "tab": tab,
             "page": page,
             "rows": rows,
-            "may_write": person.positions.current().exists(),
-            "relays_waiting": services.awaiting_relay(person).count(),
-            "relays": bool(services.relay_departments(person)),
+            "may_write": policy.may_write(person),
+            "relays_waiting": selectors.awaiting_relay(person).count(),
+            "relays": bool(policy.relay_departments(person)),
         },
     )
 
@@ -98,13 +99,13 @@ def _save(request, person, form, notice=None):
             notice = services.create_notice(person, form.notice_input(), attachments=files)
         else:
             notice = services.edit_draft(notice, person, form.notice_input(), attachments=files)
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         form.add_error(None, exc.message)
         return None
     if publish:
         try:
             notice = services.publish_notice(notice, person)
-        except services.NoticeError as exc:
+        except ServiceError as exc:
             messages.error(
                 request,
                 _("Saved as a draft, not published: %(reason)s") % {"reason": exc.message},
@@ -131,7 +132,7 @@ def notice_new(request):
 def notice_edit(request, pk):
     person = _person(request)
     notice = selectors.notice_for(person, pk)
-    if notice.state != NoticeState.DRAFT or not services.may_manage(person, notice):
+    if not policy.may_edit(person, notice):
         messages.error(request, _("Only a draft can be changed, by its issuing department."))
         return redirect("notices:detail", pk=notice.pk)
     form = NoticeForm(
@@ -148,13 +149,12 @@ def notice_edit(request, pk):
 
 
 def _stats_context(person, notice) -> dict:
-    allowed = services.stats_departments(person, notice)
-    if notice.state == NoticeState.DRAFT or (allowed is not None and not allowed):
+    if not policy.may_see_stats(person, notice):
         return {"stats": None}
-    stats = services.statistics(notice, departments=allowed)
+    allowed = policy.stats_departments(person, notice)
     return {
-        "stats": stats,
-        "may_remind": notice.is_live,
+        "stats": services.statistics(notice, departments=allowed),
+        "may_remind": policy.may_remind(person, notice),
         "manages": allowed is None,
     }
 
@@ -165,8 +165,8 @@ def detail(request, pk):
     notice = selectors.notice_for(person, pk)
     if notice.state == NoticeState.PUBLISHED:
         services.mark_read(notice, person, via=ReadVia.PAGE)
-    manages = services.may_manage(person, notice)
-    mine = services.relay_departments(person)
+    manages = policy.may_manage(person, notice)
+    mine = policy.relay_departments(person)
     to_relay = [
         r
         for r in notice.relays.select_related("department")
@@ -175,10 +175,14 @@ def detail(request, pk):
     context = {
         "notice": notice,
         "manages": manages,
-        "receipt": services.receipt_of(person, notice),
+        "may_edit": policy.may_edit(person, notice),
+        "may_publish": policy.may_publish(person, notice),
+        "may_pin": policy.may_pin(person, notice),
+        "may_withdraw": policy.may_withdraw(person, notice),
+        "receipt": selectors.receipt_of(person, notice),
         "audience": list(notice.audience.select_related("department", "group", "person")),
         "attachments": list(notice.attachments.all()),
-        "to_relay": to_relay if notice.is_live else [],
+        "to_relay": to_relay if policy.state_allows(notice, "relay") else [],
         "events": list(notice.events.select_related("actor", "department")) if manages else [],
         **_stats_context(person, notice),
     }
@@ -209,7 +213,7 @@ def publish(request, pk):
     notice = selectors.notice_for(person, pk)
     try:
         notice = services.publish_notice(notice, person)
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         _refused(request, exc)
     else:
         _say_published(request, notice)
@@ -228,7 +232,7 @@ def relay(request, pk):
             department=_department(request, person),
             note=request.POST.get("note", ""),
         )
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         _refused(request, exc)
     else:
         names = "、".join(str(r.department) for r in relays)
@@ -243,7 +247,7 @@ def remind(request, pk):
     notice = selectors.notice_for(person, pk)
     try:
         result = services.remind(notice, person, department=_department(request, person))
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         _refused(request, exc)
     else:
         if result.readers or result.relayers:
@@ -274,7 +278,7 @@ def withdraw(request, pk):
     notice = selectors.notice_for(person, pk)
     try:
         services.withdraw(notice, person, reason=request.POST.get("reason", ""))
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         _refused(request, exc)
     else:
         messages.success(request, _("The notice was withdrawn."))
@@ -288,7 +292,7 @@ def pin(request, pk):
     notice = selectors.notice_for(person, pk)
     try:
         services.set_pinned(notice, person, pinned=request.POST.get("pinned") == "1")
-    except services.NoticeError as exc:
+    except ServiceError as exc:
         _refused(request, exc)
     return redirect("notices:detail", pk=pk)
 
@@ -309,7 +313,7 @@ def desk(request):
     """The liaison desk: what awaits relay, the department's notices and their readers,
     and reporting the department's problems and needs."""
     person = _person(request)
-    departments = services.relay_departments(person)
+    departments = policy.relay_departments(person)
     form = ReportForm(person, request.POST or None, request.FILES or None)
     if request.method == "POST" and departments and form.is_valid():
         data = form.cleaned_data
@@ -322,7 +326,7 @@ def desk(request):
                 due=data["due"],
                 attachments=data["attachments"],
             )
-        except services.NoticeError as exc:
+        except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(
@@ -340,9 +344,9 @@ def desk(request):
         "notices/desk.html",
         {
             "departments": Department.objects.filter(pk__in=departments),
-            "waiting": list(services.awaiting_relay(person)) if departments else [],
+            "waiting": list(selectors.awaiting_relay(person)) if departments else [],
             "department_stats": department_stats,
-            "reports": list(services.reported_by(departments)[:10]) if departments else [],
+            "reports": list(selectors.reported_by(departments)[:10]) if departments else [],
             "form": form,
         },
     )

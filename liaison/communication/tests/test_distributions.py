@@ -7,11 +7,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from liaison.communication import services
+from liaison.communication import policy, services
 from liaison.communication.models import Distribution, DistributionState, EventType
+from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.deadlines.sweep import run_sweep
 from liaison.inbox.models import Ask, Notification
-from liaison.matters.services import InvalidInput, NotAllowed, WrongState
 
 from .conftest import at
 from .factories import make_row
@@ -200,11 +200,17 @@ def test_a_bad_link_or_file_is_refused_and_changes_nothing(h, due):
 
 @pytest.mark.parametrize("who", ["xxk_liaison", "xxk_head", "xxk_deputy", "office"])
 def test_the_owner_and_the_projects_managers_may_mark_it(h, due, who):
+    assert policy.may_mark(h.p[who], due)
     services.mark_sent(due, h.p[who])
+    due.refresh_from_db()
+    assert due.state == DistributionState.SENT and due.sent_by == h.p[who]
+    assert due.events.get(type=EventType.SENT).actor == h.p[who]
+    assert not policy.may_mark(h.p[who], due)  # once only
 
 
 @pytest.mark.parametrize("who", ["xxk_staff", "yjk_head", "outsider", "president"])
 def test_others_may_not_mark_it(h, due, who):
+    assert not policy.may_mark(h.p[who], due)
     with pytest.raises(NotAllowed):
         services.mark_sent(due, h.p[who])
     due.refresh_from_db()

@@ -9,7 +9,13 @@ import pytest
 from django.urls import reverse
 
 from liaison.communication import services
-from liaison.communication.models import Distribution, DistributionState, PlanRow, Stakeholder
+from liaison.communication.models import (
+    Distribution,
+    DistributionState,
+    PlanRow,
+    Project,
+    Stakeholder,
+)
 
 from .conftest import at
 from .factories import make_project, make_row
@@ -72,7 +78,7 @@ def test_a_head_starts_a_project_through_the_form(client, h, monday):
             "is_active": "on",
         },
     )
-    project = services.Project.objects.get(name="电子病历评级项目")
+    project = Project.objects.get(name="电子病历评级项目")
     assert response.status_code == 302 and response.url == f"/communication/{project.pk}/"
     assert project.manager == h.p["xxk_deputy"]
 
@@ -85,7 +91,7 @@ def test_the_project_form_shows_a_refusal_and_changes_nothing(client, h, project
     )
     assert response.status_code == 200
     assert "A project of this name exists already." in response.text
-    assert services.Project.objects.count() == 1
+    assert Project.objects.count() == 1
 
 
 def test_stakeholders_are_added_changed_and_removed_through_the_forms(client, h, project):
@@ -267,7 +273,7 @@ def test_the_register_and_plan_export_as_a_spreadsheet(client, h, row):
 
 def test_a_closed_project_is_listed_apart(client, h, project, monday):
     make_project(h, name="旧项目", end_date=datetime.date(2026, 1, 1), start_date=None)
-    old = services.Project.objects.get(name="旧项目")
+    old = Project.objects.get(name="旧项目")
     services.edit_project(
         old,
         h.p["xxk_head"],

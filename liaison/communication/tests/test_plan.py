@@ -6,9 +6,9 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from liaison.communication import services
+from liaison.communication import policy, services
 from liaison.communication.models import EventType, PlanEvent, Project, Stakeholder
-from liaison.matters.services import InvalidInput, NotAllowed
+from liaison.core.errors import InvalidInput, NotAllowed
 
 from .conftest import at
 from .factories import make_project, make_row, make_stakeholder
@@ -32,11 +32,18 @@ def test_a_department_head_starts_a_project_on_the_record(h, project):
 
 @pytest.mark.parametrize("who", ["xxk_head", "xxk_deputy", "xxk_liaison", "office"])
 def test_heads_liaison_and_the_coordinating_office_may_start_a_project(h, monday, who):
-    make_project(h, by=h.p[who], name=f"项目{who}")
+    assert policy.may_start_for(h.p[who], h.d["XXK"])
+    assert h.d["XXK"] in policy.startable_departments(h.p[who])
+    project = make_project(h, by=h.p[who], name=f"项目{who}")
+    assert Project.objects.get() == project and project.owner_department == h.d["XXK"]
+    started = project.events.get(type=EventType.PROJECT_CREATED)
+    assert started.actor == h.p[who]
 
 
 @pytest.mark.parametrize("who", ["xxk_staff", "yjk_head", "president"])
 def test_others_may_not_start_a_project_for_the_department(h, monday, who):
+    assert not policy.may_start_for(h.p[who], h.d["XXK"])
+    assert h.d["XXK"] not in policy.startable_departments(h.p[who])
     with pytest.raises(NotAllowed):
         make_project(h, by=h.p[who])
     assert not Project.objects.exists()
@@ -85,7 +92,7 @@ def test_the_manager_the_owner_department_and_the_office_may_change_it(h, projec
 
 @pytest.mark.parametrize("who", ["xxk_staff", "yjk_head", "outsider"])
 def test_others_read_but_may_not_change_it(h, project, who):
-    assert not services.may_edit(h.p[who], project)
+    assert not policy.may_edit(h.p[who], project)
     with pytest.raises(NotAllowed):
         services.edit_project(
             project,

@@ -41,7 +41,7 @@ def test_the_whole_round_through_the_api(h, api):
     relayed = liaison.post(f"/api/v1/notices/{pk}/relay/", {"note": "请阅"}, format="json")
     assert relayed.status_code == 200
     again = liaison.post(f"/api/v1/notices/{pk}/relay/", {}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409 and again.data["detail"] == "It has been relayed already."
 
     staff = api("xxk_staff")
     listed = staff.get("/api/v1/notices/")

@@ -1,4 +1,4 @@
-from liaison.notices import services
+from liaison.notices import policy, selectors, services
 from liaison.notices.demo import build_demo_notices
 from liaison.notices.models import Notice, NoticeState
 from liaison.org.demo import build_demo_hospital
@@ -15,9 +15,9 @@ def test_the_demo_hospital_has_notices_in_every_state_of_relay(db):
     # The demo's liaison officer of 药剂科 has something to relay, its nurse of 儿科
     # something to read, and the issuing office statistics to watch.
     liaison = Person.objects.get(user__username="lianluo")
-    assert services.awaiting_relay(liaison).exists()
+    assert selectors.awaiting_relay(liaison).exists()
     nurse = Person.objects.get(user__username="yuangong")
-    assert any(services.may_view(nurse, n) for n in notices.filter(state="published"))
+    assert any(policy.may_view(nurse, n) for n in notices.filter(state="published"))
     stats = services.statistics(deployment)
     assert 0 < stats.read < stats.total
     assert any(row.relayed for row in stats.rows) and not all(row.relayed for row in stats.rows)

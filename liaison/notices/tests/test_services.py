@@ -4,10 +4,12 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.inbox.models import Ask, Notification
 from liaison.matters.models import State
-from liaison.notices import services
+from liaison.notices import policy, selectors, services
 from liaison.notices.models import EventType, NoticeState, Receipt
+from liaison.notices.services import common
 from liaison.org.models import Department, DepartmentKind, Person, Position, PositionRole
 
 from .factories import publish
@@ -33,8 +35,8 @@ def test_publishing_to_departments_asks_their_liaison_officers_to_relay(h):
     # Liaison officers are asked to relay; heads and deputies see it at once; staff wait.
     for code in ("xxk", "yjk", "mzb"):
         assert items(h.p[f"{code}_liaison"], Ask.RELAY).count() == 1
-        assert services.may_view(h.p[f"{code}_head"], notice)
-        assert not services.may_view(h.p[f"{code}_staff"], notice)
+        assert policy.may_view(h.p[f"{code}_head"], notice)
+        assert not policy.may_view(h.p[f"{code}_staff"], notice)
         assert not items(h.p[f"{code}_staff"]).exists()
     assert not items(h.p["xxk_head"], Ask.RELAY).exists()
     stats = services.statistics(notice)
@@ -46,19 +48,19 @@ def test_publishing_to_departments_asks_their_liaison_officers_to_relay(h):
 def test_the_relay_lets_the_department_see_the_notice_and_is_recorded(h):
     notice = publish(h)
     services.relay_notice(notice, h.p["xxk_liaison"], note="请全科周五前阅读")
-    assert services.may_view(h.p["xxk_staff"], notice)
+    assert policy.may_view(h.p["xxk_staff"], notice)
     item = items(h.p["xxk_staff"], Ask.READ).get()
     assert item.detail == "请全科周五前阅读"
-    assert not services.may_view(h.p["yjk_staff"], notice)
+    assert not policy.may_view(h.p["yjk_staff"], notice)
     event = notice.events.get(type=EventType.RELAYED)
     assert event.actor == h.p["xxk_liaison"] and event.department == h.d["XXK"]
     xxk = next(r for r in services.statistics(notice).rows if r.department.code == "XXK")
     assert xxk.relayed and xxk.relay.relayed_by == h.p["xxk_liaison"]
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(WrongState, match="relayed already"):
         services.relay_notice(notice, h.p["xxk_liaison"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.relay_notice(notice, h.p["xxk_staff"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.relay_notice(notice, h.p["xxk_liaison"], department=h.d["YJK"])
 
 
@@ -75,7 +77,7 @@ def test_a_department_without_liaison_officer_or_head_gets_the_notice_directly(h
     relay = notice.relays.get()
     assert relay.relayed_at is not None and relay.relayer is None
     assert items(h.p["outsider"], Ask.READ).count() == 1
-    assert services.may_view(h.p["outsider"], notice)
+    assert policy.may_view(h.p["outsider"], notice)
 
 
 def test_reading_is_recorded_once_and_only_when_the_notice_can_be_seen(h):
@@ -121,12 +123,12 @@ def test_a_liaison_officer_reminds_only_their_own_department(h):
     result = services.remind(notice, h.p["xxk_liaison"])
     assert result.readers == 3  # head, deputy, staff; not YJK's or MZB's people
     assert not items(h.p["yjk_head"]).filter(title__startswith="Reminder").exists()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.remind(notice, h.p["xxk_liaison"], department=h.d["YJK"])
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.remind(notice, h.p["xxk_staff"])
     mine = services.statistics(
-        notice, departments=services.stats_departments(h.p["xxk_liaison"], notice)
+        notice, departments=policy.stats_departments(h.p["xxk_liaison"], notice)
     )
     assert [row.department.code for row in mine.rows] == ["XXK"]
 
@@ -149,10 +151,12 @@ def test_task_deployments_open_a_matter_per_department_and_withdrawing_takes_the
     for relay in relays:
         relay.matter.refresh_from_db()
         assert relay.matter.state == State.WITHDRAWN
-    assert not services.may_view(h.p["xxk_staff"], notice)
+    assert not policy.may_view(h.p["xxk_staff"], notice)
     assert items(h.p["xxk_head"]).filter(title__startswith="Withdrawn").exists()
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(WrongState):
         services.relay_notice(notice, h.p["yjk_liaison"])
+    with pytest.raises(WrongState, match="Only a published notice can be withdrawn"):
+        services.withdraw(notice, h.p["office_head"], reason="再撤一次")
 
 
 def test_people_named_directly_see_it_at_once_and_count_under_their_department(h):
@@ -216,7 +220,7 @@ def test_sub_departments_are_included_on_request(h):
     ],
 )
 def test_bad_notices_are_refused_with_a_reason(h, changes, message):
-    with pytest.raises(services.InvalidInput, match=message):
+    with pytest.raises(InvalidInput, match=message):
         publish(h, **changes)
 
 
@@ -226,19 +230,21 @@ def test_staff_write_drafts_that_their_head_publishes(h):
     )
     draft = services.create_notice(h.p["xxk_staff"], data)
     assert draft.state == NoticeState.DRAFT
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.publish_notice(draft, h.p["xxk_staff"])
-    assert not services.may_view(h.p["mzb_head"], draft)
+    assert not policy.may_view(h.p["mzb_head"], draft)
     services.publish_notice(draft, h.p["xxk_head"])
     draft.refresh_from_db()
     assert draft.published_by == h.p["xxk_head"]
-    with pytest.raises(services.InvalidInput):
+    with pytest.raises(WrongState):
         services.edit_draft(draft, h.p["xxk_head"], data)
+    with pytest.raises(WrongState, match="already published"):
+        services.publish_notice(draft, h.p["xxk_head"])
 
 
 def test_large_audiences_are_told_by_the_worker(h, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(services, "TELL_AT_ONCE", 1)
-    monkeypatch.setattr(services, "TELL_CHUNK", 2)
+    monkeypatch.setattr(common, "TELL_AT_ONCE", 1)
+    monkeypatch.setattr(common, "TELL_CHUNK", 2)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         notice = services.create_notice(
             h.p["office_head"],
@@ -263,18 +269,18 @@ def test_the_sweep_reminds_a_slow_liaison_officer_once(h):
 def test_an_expired_notice_is_no_longer_relayed_or_chased(h):
     notice = publish(h, expires_at=timezone.now() + datetime.timedelta(hours=1))
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
-        with pytest.raises(services.InvalidInput):
+        with pytest.raises(WrongState):
             services.relay_notice(notice, h.p["xxk_liaison"])
-        with pytest.raises(services.InvalidInput):
+        with pytest.raises(WrongState):
             services.remind(notice, h.p["office_head"])
-        assert not services.awaiting_relay(h.p["xxk_liaison"]).exists()
+        assert not selectors.awaiting_relay(h.p["xxk_liaison"]).exists()
 
 
 def test_pinning_is_recorded(h):
     notice = publish(h)
     services.set_pinned(notice, h.p["office_head"], pinned=True)
     assert notice.events.filter(type=EventType.PINNED, actor=h.p["office_head"]).exists()
-    with pytest.raises(services.NotAllowed):
+    with pytest.raises(NotAllowed):
         services.set_pinned(notice, h.p["xxk_head"], pinned=False)
 
 
@@ -285,6 +291,6 @@ def test_liaison_reports_become_matters_for_the_coordinating_office(h):
     assert matter.kind.code == "liaison_report"
     assert matter.state == State.SUBMITTED
     assert matter.originator_department == h.d["ZWK"]
-    assert list(services.reported_by([h.d["ZWK"].pk])) == [matter]
-    with pytest.raises(services.NotAllowed):
+    assert list(selectors.reported_by([h.d["ZWK"].pk])) == [matter]
+    with pytest.raises(NotAllowed):
         services.report_problem(h.p["zwk_staff"], h.d["ZWK"], title="x")
