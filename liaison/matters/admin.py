@@ -28,12 +28,13 @@ class MatterKindAdmin(admin.ModelAdmin):
         "name_en",
         "number_prefix",
         "default_days",
+        "raised_by",
         "is_active",
         "sort_order",
         "organization",
     ]
-    list_editable = ["is_active", "sort_order"]
-    list_filter = ["organization", "is_active"]
+    list_editable = ["raised_by", "is_active", "sort_order"]
+    list_filter = ["organization", "raised_by", "is_active"]
     search_fields = ["code", "name_zh", "name_en"]
     autocomplete_fields = ["organization"]
 
@@ -125,7 +126,7 @@ class ExtensionInline(ReadOnlyMixin, admin.TabularInline):
 
 @admin.register(Matter)
 class MatterAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    """Read-only: every change to a matter goes through services.py (with its timeline
+    """Read-only: every change to a matter goes through the services (with its timeline
     event and notifications); the admin is for looking things up."""
 
     list_display = [

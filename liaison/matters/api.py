@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.core.downloads import download
 
-from . import selectors, services
+from . import policy, selectors, services
 from .models import Attachment, Matter, MatterKind
 from .serializers import (
     AcceptSerializer,
@@ -75,7 +75,7 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
     # Reading.
 
     def _handling(self, matter: Matter) -> bool:
-        return services.is_handling(self.person, matter)
+        return policy.is_handling(self.person, matter)
 
     def _visible_attachments(self, matter: Matter, handling: bool | None = None):
         attachments = matter.attachments.select_related("uploaded_by__user")
@@ -107,7 +107,7 @@ class MatterViewSet(PersonAPIMixin, viewsets.GenericViewSet):
                 }
                 for linked in selectors.links_of(matter, self.person)
             ],
-            "allowed_actions": services.allowed_actions(self.person, matter),
+            "allowed_actions": policy.allowed_actions(self.person, matter),
             "attachment_count": self._visible_attachments(matter).count(),
         }
         return Response(MatterDetailSerializer(matter, context=context).data, status=code)
@@ -552,6 +552,9 @@ class MatterKindListView(PersonAPIMixin, generics.ListAPIView):
             organization_id=self.person.organization_id, is_active=True
         )
 
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "person": getattr(self, "person", None)}
+
     @extend_schema(summary="Kinds of matter", tags=["matters"])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -586,7 +589,7 @@ class AttachmentDownloadView(PersonAPIMixin, APIView):
         if (
             attachment.event is not None
             and attachment.event.is_internal
-            and not services.is_handling(self.person, matter)
+            and not policy.is_handling(self.person, matter)
         ):
             raise Http404
         return download(attachment.file, attachment.original_name)

@@ -255,7 +255,7 @@ TOPICS = [
     # 检验科 — the 30-minute and 6-hour limits
     Topic(
         "supervision",
-        ("JZK", "DCB"),
+        ("DCB",),
         "JYK",
         "急诊血常规报告出具超过30分钟",
         "按门诊协调机制，血、尿、便常规检验自检查开始到出具结果应≤30分钟。"
@@ -264,7 +264,7 @@ TOPICS = [
         urgency=Urgency.URGENT,
     ),
     Topic(
-        "rectification",
+        "coordination",
         (C,),
         "JYK",
         "生化检验报告出具超过6小时",
@@ -292,7 +292,7 @@ TOPICS = [
     ),
     # 药剂科 — monthly visits to clinical departments
     Topic(
-        "supervision",
+        "contact_form",
         ("YJK",),
         C,
         "药剂科{month}临床走访反馈：{target}备用药品管理",
@@ -415,7 +415,7 @@ TOPICS = [
         co=("BWK",),
     ),
     Topic(
-        "rectification",
+        "contact_form",
         ("YGB",),
         "ZWHQK",
         "医疗废物暂存点清运不及时",
@@ -502,14 +502,14 @@ TOPICS = [
     # 院感督查整改 — supervision and rectification
     Topic(
         "rectification",
-        ("YGB", "DCB"),
+        ("DCB",),
         C,
         "院感督查整改：{target}手卫生依从性不达标",
         "{month}院感督查发现{target}手卫生依从性为68%，低于80%的要求。请限期整改并回复整改情况。",
         "已组织全科手卫生培训，每个治疗车配备速干手消毒剂，科内自查依从性达到85%。",
     ),
     Topic(
-        "rectification",
+        "contact_form",
         ("YGB",),
         C,
         "院感督查整改：{target}治疗室无菌物品过期",

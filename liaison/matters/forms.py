@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.org.models import Department, DepartmentKind, Person
 
+from . import policy
 from .models import Category, MatterKind, State, Urgency
 from .selectors import MatterFilter
 
@@ -104,6 +105,11 @@ class MatterForm(forms.Form):
         self.fields["kind"].queryset = MatterKind.objects.filter(
             organization=organization, is_active=True
         )
+        # Offered: the kinds the person may raise. Any active kind still validates, so a
+        # forged choice reaches the service and is refused there with its reason.
+        self.fields["kind"].widget.choices = [("", self.fields["kind"].empty_label)] + [
+            (kind.pk, kind.name) for kind in policy.raisable_kinds(person)
+        ]
         self.fields["originator_department"].queryset = Department.objects.filter(
             positions__person=person, positions__end__isnull=True, is_active=True
         ).distinct()

@@ -2,7 +2,7 @@
 every moment.
 
 The lifecycle is a django-fsm state machine on `Matter.state`; the transition methods
-here only move the state, and `services.py` is the one place that calls them (with the
+here only move the state, and the `services` package is the one place that calls them (with the
 permission check, the row lock, the timeline event and the notifications). The database
 itself refuses an open matter without an owning department, a responsible person and a
 next deadline.
@@ -73,6 +73,16 @@ class EscalationLevel(models.IntegerChoices):
     LEADING_GROUP = 4, _("Leading group")
 
 
+class RaisedBy(models.TextChoices):
+    """Who may raise a kind of matter (the rule is matters.policy.may_raise)."""
+
+    ANYONE = "anyone", _("Anyone")
+    OFFICES_AND_LEADERS = (
+        "offices_and_leaders",
+        _("The coordinating office, the supervision office and leaders"),
+    )
+
+
 class MatterKind(models.Model):
     """A kind of matter (coordination request, work contact form, supervision item …).
     Kinds are data: seeded for every organization, editable in the admin. Names are kept
@@ -91,6 +101,16 @@ class MatterKind(models.Model):
         _("number prefix"), max_length=6, default="XT", help_text=_("For example XT or DB.")
     )
     default_days = models.PositiveSmallIntegerField(_("default time limit (days)"), default=5)
+    raised_by = models.CharField(
+        _("raised by"),
+        max_length=20,
+        choices=RaisedBy.choices,
+        default=RaisedBy.ANYONE,
+        help_text=_(
+            "Who may raise matters of this kind. Flows that raise them on their own (a "
+            "meeting's decisions, a notice's task) are not limited by it."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
 
@@ -319,7 +339,7 @@ class Matter(ConcurrentTransitionMixin, models.Model):
         end = datetime.datetime.combine(self.due, datetime.time(23, 59, 59))
         return timezone.make_aware(end)
 
-    # Transitions: state only. services.py sets owner, deadline and the rest.
+    # Transitions: state only. The services set owner, deadline and the rest.
 
     @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
     def _submit(self):

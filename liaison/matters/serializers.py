@@ -1,8 +1,8 @@
 """API serializers for matters: what the API shows (output) and what it accepts (input).
 
 Input serializers only check types and turn codes into objects of the person's
-organization; every rule of the lifecycle stays in services.py, whose messages the API
-passes on. Departments are named by code, people by username, kinds by code.
+organization; every rule of the lifecycle stays in policy and services, whose messages the
+API passes on. Departments are named by code, people by username, kinds by code.
 """
 
 from django.urls import reverse
@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from liaison.org.models import Department, Person
 
+from . import policy
 from .models import (
     Attachment,
     CoOrganizer,
@@ -26,7 +27,7 @@ from .models import (
     State,
     Urgency,
 )
-from .services import ACTION_STATES
+from .policy import ACTION_STATES
 
 ACTION_NAMES = list(ACTION_STATES)
 
@@ -40,11 +41,19 @@ def _username(person: Person | None) -> str | None:
 
 class MatterKindSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True, help_text="In the request's language.")
+    may_raise = serializers.SerializerMethodField(
+        help_text="Whether I may raise a matter of this kind (kinds such as supervision items "
+        "are for the offices and leaders)."
+    )
 
     class Meta:
         model = MatterKind
-        fields = ["code", "name", "number_prefix", "default_days"]
+        fields = ["code", "name", "number_prefix", "default_days", "may_raise"]
         read_only_fields = fields
+
+    def get_may_raise(self, kind: MatterKind) -> bool:
+        person = self.context.get("person")
+        return person is not None and policy.may_raise(person, kind)
 
 
 class UsernameField(serializers.CharField):
@@ -445,10 +454,6 @@ class LinkSerializer(serializers.Serializer):
 
 class UnlinkSerializer(serializers.Serializer):
     target = serializers.CharField(max_length=40, help_text="number of the linked matter")
-
-
-class EmptySerializer(serializers.Serializer):
-    pass
 
 
 class ReasonSerializer(serializers.Serializer):

@@ -135,11 +135,6 @@ def state_label(state: str) -> str:
     return State(state).label if state in State.values else state
 
 
-@register.filter
-def get_item(mapping, key):
-    return mapping.get(key) if mapping else None
-
-
 _WORDS = re.compile(r"\s+")
 
 

@@ -110,6 +110,7 @@ def test_kinds_are_edited_in_the_admin(admin_client, matter):
             "name_en": "Suggestion",
             "number_prefix": "JY",
             "default_days": 12,
+            "raised_by": "offices_and_leaders",
             "is_active": "on",
             "sort_order": 4,
         },
@@ -117,6 +118,7 @@ def test_kinds_are_edited_in_the_admin(admin_client, matter):
     assert page.status_code == 302
     kind.refresh_from_db()
     assert kind.name_zh == "意见与建议" and kind.default_days == 12
+    assert kind.raised_by == "offices_and_leaders"
 
 
 def test_notifications_are_read_only(admin_client, matter):

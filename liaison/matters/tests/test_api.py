@@ -469,7 +469,7 @@ def test_a_stranger_finds_nothing(hospital):
 
 def test_the_list_filters_by_state_kind_department_overdue_and_chinese_text(hospital):
     first = dispatched("锅炉房蒸汽阀门泄漏")
-    second = raised("病区网络时断时续", kind_code="supervision")
+    second = raised("病区网络时断时续", kind_code="contact_form")
     third = accepted("洗衣房烘干机过热")
     Matter.objects.filter(pk=third.pk).update(
         next_deadline=timezone.now() - datetime.timedelta(days=1)
@@ -486,8 +486,8 @@ def test_the_list_filters_by_state_kind_department_overdue_and_chinese_text(hosp
     assert first.number in numbers(state="dispatched")
     assert second.number not in numbers(state="dispatched")
     assert {first.number, second.number, third.number} <= numbers(state="open")
-    assert second.number in numbers(kind="supervision")
-    assert first.number not in numbers(kind="supervision")
+    assert second.number in numbers(kind="contact_form")
+    assert first.number not in numbers(kind="contact_form")
     assert {first.number, third.number} <= numbers(department="XXK")
     assert second.number not in numbers(department="XXK")
     assert numbers(overdue="true") >= {third.number}
@@ -697,3 +697,25 @@ def test_links_through_the_api(hospital):
     again = post(api("yuanban", "en"), second, "link", {"target": first.number})
     assert again.status_code == 400 and "already linked" in again.json()["detail"]
     assert post(office, first, "unlink", {"target": second.number}).json()["links"] == []
+
+
+def test_a_nurse_is_refused_a_supervision_item_and_the_kinds_say_who_may_raise_them(hospital):
+    def may_raise(who):
+        kinds = api(who).get("/api/v1/matter-kinds/").json()
+        return {k["code"]: k["may_raise"] for k in kinds}
+
+    nurse = may_raise("yuangong")
+    assert nurse["coordination"] is True and nurse["supervision"] is False
+    assert nurse["rectification"] is False and nurse["task_deployment"] is False
+    assert may_raise("duchaban")["supervision"] is True
+    refused = api("yuangong", "en").post(
+        MATTERS,
+        {"title": "急诊血常规报告超时", "kind": "supervision", "urgency": "emergency"},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == (
+        "Supervision item: only the coordinating office, the supervision office and leaders "
+        "may raise this kind of matter."
+    )
+    assert not Matter.objects.filter(title="急诊血常规报告超时").exists()

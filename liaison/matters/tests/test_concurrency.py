@@ -21,7 +21,7 @@ import pytest
 from django.db import connection, connections, transaction
 from django.utils import translation
 
-from liaison.matters import services
+from liaison.matters import policy, services
 from liaison.matters.models import CoOrganizer, EventType, Matter, MatterEvent, State
 from liaison.matters.services import MatterInput, WrongState
 
@@ -64,13 +64,13 @@ def h(concurrent_db):
 @pytest.fixture(autouse=True)
 def slow_checks(monkeypatch):
     """Hold each action inside its transaction for a moment after its checks."""
-    check = services._require
+    check = policy.require
 
     def slow(person, matter, action):
         check(person, matter, action)
         time.sleep(0.15)
 
-    monkeypatch.setattr(services, "_require", slow)
+    monkeypatch.setattr(policy, "require", slow)
 
 
 def race(*calls):

@@ -97,9 +97,9 @@ def test_a_new_kind_gives_the_draft_a_number_with_the_kind_prefix(h):
     matter = draft_of(h)
     assert matter.number.startswith("XT-")
     matter = services.edit_draft(
-        matter, h.p["yjk_liaison"], edited(matter, kind=seeded_kind(h.organization, "supervision"))
+        matter, h.p["yjk_liaison"], edited(matter, kind=seeded_kind(h.organization, "contact_form"))
     )
-    assert matter.number.startswith("DB-")
+    assert matter.number.startswith("LX-")
     event = matter.events.get(type=EventType.EDITED)
     assert event.data["previous_number"].startswith("XT-")
 

@@ -187,7 +187,7 @@ def draw_inputs(
         ]
         target = data.draw(st.sampled_from(targets)) if valid and targets else matter
         kind = data.draw(st.sampled_from(LinkKind.values), label="link kind")
-        if kind == LinkKind.CHILD_OF and matter.pk in services._parents(target.pk):
+        if kind == LinkKind.CHILD_OF and matter.pk in services.parents_of(target.pk):
             kind = LinkKind.RELATED  # part of its own part: refused, rightly
         return {"target_number": target.number, "kind": kind}
     return {"reason": text}  # return, reopen, escalate, withdraw, close

@@ -687,10 +687,10 @@ def test_links_from_the_matter_page(client, hospital):
 
 
 def test_the_all_list_stops_counting_at_the_cap(client, hospital, monkeypatch):
-    from liaison.matters import views
+    from liaison.matters.views import lists
 
-    monkeypatch.setattr(views, "LIST_COUNT_CAP", 4)
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(lists, "LIST_COUNT_CAP", 4)
+    monkeypatch.setattr(lists, "PAGE_SIZE", 2)
     for n in range(5):
         raise_matter(f"药房叫号系统故障{n}")
     login(client, "yuanban")
@@ -699,3 +699,28 @@ def test_the_all_list_stops_counting_at_the_cap(client, hospital, monkeypatch):
     last = page(client, reverse("matters:todo") + "?tab=all&page=2", **EN)
     assert "3–4 of more than 4" in last and "export the ledger" in last
     assert "page=3" not in last
+
+
+def test_the_raise_form_offers_a_nurse_only_the_kinds_she_may_raise(client, hospital):
+    nurse = login(client, "yuangong")
+    supervision = MatterKind.objects.get(organization__code="demo", code="supervision")
+    form = page(client, reverse("matters:new"), **EN)
+    assert ">Coordination request</option>" in form
+    assert ">Supervision item</option>" not in form and ">Task deployment</option>" not in form
+    forged = client.post(
+        reverse("matters:new"),
+        {
+            "title": "急诊血常规报告超时",
+            "description": "本周多份报告超过45分钟。",
+            "kind": supervision.pk,
+            "urgency": "emergency",
+            "originator_department": nurse.positions.first().department_id,
+            "intent": "submit",
+        },
+        **EN,
+    )
+    assert forged.status_code == 200
+    body = forged.content.decode()
+    assert "Supervision item: only the coordinating office, the supervision office" in body
+    assert 'value="急诊血常规报告超时"' in body and "本周多份报告超过45分钟。" in body
+    assert not Matter.objects.filter(title="急诊血常规报告超时").exists()

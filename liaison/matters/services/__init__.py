@@ -1,0 +1,130 @@
+"""Every change to a matter goes through these functions: pages, the API, commands, tasks
+and the other areas all call them (`from liaison.matters import services`).
+
+Each action has the same shape:
+1. lock the matter's row (select_for_update; SQLite serializes writers itself);
+2. check the state, then the person's right to act (matters.policy), refusing with a
+   clear message;
+3. move the state (django-fsm) and set who owns the matter, who is responsible and the
+   next deadline, so an open matter always has exactly one of each;
+4. append an event to the matter's timeline;
+5. notify whoever is now asked to act (in-app now, e-mail after commit).
+
+The modules hold the use-case families; this package's names are the public doors. The
+timeline doors (lock_matter, record_event, tell_about, …) are for the areas that write a
+matter's timeline themselves (supervision).
+"""
+
+from liaison.core.errors import InvalidInput, NotAllowed, ServiceError, WrongState
+from liaison.org.roles import (
+    default_responsible,
+    handlers_of,
+    handles,
+    in_coordinating_office,
+    leader_in_charge,
+    works_in,
+)
+
+from ..policy import (
+    ACTION_STATES,
+    Action,
+    allowed_actions,
+    can_view,
+    handling_department_ids,
+    is_handling,
+    when_text,
+)
+from .attachments import (
+    ALLOWED_EXTENSIONS,
+    add_attachments,
+    attach,
+    attach_uploads,
+    check_uploads,
+    checked_upload_name,
+)
+from .clocks import arm_clock
+from .closing import archive_closed_matters, close_as_not_a_matter, confirm, reopen, reply, withdraw
+from .escalation import Effects, escalate
+from .extensions import decide_extension, request_extension
+from .handling import (
+    accept,
+    ask_originator,
+    contribute,
+    dispatch,
+    give_information,
+    return_matter,
+    transfer,
+)
+from .intake import DRAFT_FIELDS, MatterInput, create_matter, edit_draft, submit_matter
+from .invariant import check_invariant
+from .kinds import DEFAULT_KINDS, seed_matter_kinds, settings_for
+from .links import link, parents_of, unlink
+from .mentions import MENTION, comment, mentioned
+from .records import lock_matter, matter_url, record_event, require_text, tell_about
+from .sweep import SweepBatch, check_clocks
+
+__all__ = [
+    "ACTION_STATES",
+    "ALLOWED_EXTENSIONS",
+    "DEFAULT_KINDS",
+    "DRAFT_FIELDS",
+    "MENTION",
+    "Action",
+    "Effects",
+    "InvalidInput",
+    "MatterInput",
+    "NotAllowed",
+    "ServiceError",
+    "SweepBatch",
+    "WrongState",
+    "accept",
+    "add_attachments",
+    "allowed_actions",
+    "archive_closed_matters",
+    "arm_clock",
+    "ask_originator",
+    "attach",
+    "attach_uploads",
+    "can_view",
+    "check_clocks",
+    "check_invariant",
+    "check_uploads",
+    "checked_upload_name",
+    "close_as_not_a_matter",
+    "comment",
+    "confirm",
+    "contribute",
+    "create_matter",
+    "decide_extension",
+    "default_responsible",
+    "dispatch",
+    "edit_draft",
+    "escalate",
+    "give_information",
+    "handlers_of",
+    "handles",
+    "handling_department_ids",
+    "in_coordinating_office",
+    "is_handling",
+    "leader_in_charge",
+    "link",
+    "lock_matter",
+    "matter_url",
+    "mentioned",
+    "parents_of",
+    "record_event",
+    "reopen",
+    "reply",
+    "request_extension",
+    "require_text",
+    "return_matter",
+    "seed_matter_kinds",
+    "settings_for",
+    "submit_matter",
+    "tell_about",
+    "transfer",
+    "unlink",
+    "when_text",
+    "withdraw",
+    "works_in",
+]
