@@ -2,29 +2,11 @@ import datetime
 
 import pytest
 import time_machine
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from liaison.matters.tests.factories import build_hospital
+from liaison.testing import in_english, media_folder, small_hospital  # noqa: F401 (shared fixtures)
 
 from .factories import make_project, make_stakeholder
-
-
-@pytest.fixture
-def h(db):
-    """The matters' small hospital: 信息科 (XXK) has a head, a deputy, a liaison officer
-    and staff; 院办 (YB) is the coordinating office; 儿科 (EK) is unrelated."""
-    return build_hospital()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def at(day: str, time: str = "10:00") -> datetime.datetime:

@@ -1,27 +1,8 @@
 import pytest
-from django.utils import translation
 
-from liaison.matters.tests.factories import build_hospital
+from liaison.testing import in_english, media_folder, small_hospital  # noqa: F401 (shared fixtures)
 
 from .factories import RoomFactory
-
-
-@pytest.fixture
-def h(db):
-    """The matters' small hospital: 信息科 (XXK) has a head, a deputy, a liaison officer
-    and staff; 保卫科 (BWK) has no head; 院办 (YB) is the coordinating office."""
-    return build_hospital()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

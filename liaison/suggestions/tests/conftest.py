@@ -1,8 +1,8 @@
 import pytest
 from django.core.cache import cache
-from django.utils import translation
 
 from liaison.matters.tests.factories import build_hospital
+from liaison.testing import in_english, media_folder  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture
@@ -15,12 +15,6 @@ def h(db):
     president.title = "院长"
     president.save(update_fields=["title"])
     return hospital
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(autouse=True)

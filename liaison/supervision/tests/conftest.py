@@ -1,27 +1,12 @@
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from liaison.matters.models import State
-from liaison.matters.tests.factories import MatterFactory, build_hospital, in_days
+from liaison.matters.tests.factories import MatterFactory, in_days
 from liaison.supervision import services
-
-
-@pytest.fixture
-def h(db):
-    return build_hospital()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+from liaison.testing import in_english, media_folder, small_hospital  # noqa: F401 (shared fixtures)
 
 
 @pytest.fixture
