@@ -306,7 +306,7 @@ class EventSerializer(serializers.ModelSerializer):
 # Input: codes and usernames of the person's organization.
 
 
-class _OrganizationLookup(serializers.CharField):
+class OrganizationLookup(serializers.CharField):
     """A code or username, looked up in the requesting person's organization."""
 
     def lookup(self, organization, value):
@@ -322,7 +322,7 @@ class _OrganizationLookup(serializers.CharField):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class DepartmentCodeField(_OrganizationLookup):
+class DepartmentCodeField(OrganizationLookup):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "department code")
         super().__init__(**kwargs)
@@ -335,7 +335,7 @@ class DepartmentCodeField(_OrganizationLookup):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class KindCodeField(_OrganizationLookup):
+class KindCodeField(OrganizationLookup):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "matter kind code (see /api/v1/matter-kinds/)")
         super().__init__(**kwargs)
@@ -348,7 +348,7 @@ class KindCodeField(_OrganizationLookup):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class UsernameInputField(_OrganizationLookup):
+class UsernameInputField(OrganizationLookup):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "username")
         super().__init__(**kwargs)
