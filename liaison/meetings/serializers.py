@@ -13,12 +13,13 @@ from rest_framework import serializers
 
 from liaison.matters.serializers import (
     DepartmentCodeField,
-    OrganizationLookup,
     UsernameField,
     UsernameInputField,
+    _OrganizationLookup,
 )
+from liaison.org.roles import person_of
 
-from . import recurrence, services
+from . import recurrence, selectors, services
 from .models import (
     Attendance,
     EmergencyCall,
@@ -233,12 +234,23 @@ class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
     def _rows(self, meeting):
         return super()._rows(meeting.series if meeting.series_id else meeting)
 
+    def to_representation(self, meeting):
+        data = super().to_representation(meeting)
+        if meeting.matter_id:
+            # As on the meeting page: a matter the reader may not see is left out, and so
+            # are its number and title in the meeting's own title.
+            request = self.context.get("request")
+            shown = selectors.shown(meeting, person_of(request.user) if request else None)
+            data["title"] = shown.headline
+            data["matter"] = shown.matter.pk if shown.matter else None
+        return data
+
 
 # Input.
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class RoomCodeField(OrganizationLookup):
+class RoomCodeField(_OrganizationLookup):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "room code (see /api/v1/rooms/)")
         super().__init__(**kwargs)

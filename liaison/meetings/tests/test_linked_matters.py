@@ -6,6 +6,7 @@ emergency meeting called about it) leave them out too."""
 
 import icalendar
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from liaison.core import tokens
@@ -133,6 +134,18 @@ def test_the_meeting_page_shows_the_matter_only_to_who_may_see_it(client, h, eme
     html = login(client, h.p["outsider"]).get(url, **EN).content.decode()
     assert 'data-testid="matter-link"' not in html and not leaks(html, matter)
     assert "紧急会议：…" in html
+
+
+def test_the_meeting_api_leaves_out_a_matter_the_reader_may_not_see(h, emergency, matter):
+    url = f"/api/v1/meetings/{emergency.pk}/"
+    seen = api(h.p["xxk_head"]).get(url).data
+    assert seen["matter"] == matter.pk and seen["title"] == emergency.headline
+    hidden = api(h.p["outsider"]).get(url).data
+    assert hidden["matter"] is None and hidden["title"] == "紧急会议：…"
+    day = timezone.localdate(emergency.start).isoformat()
+    listed = api(h.p["outsider"]).get("/api/v1/meetings/", {"from": day, "to": day}).data
+    assert [(m["id"], m["matter"]) for m in listed["results"]] == [(emergency.pk, None)]
+    assert not leaks(str(listed), matter)
 
 
 def events_text(content: bytes) -> str:
