@@ -1,9 +1,9 @@
 """A project's stakeholder register and communication plan as a spreadsheet (XLSX): one
 sheet each, headed by the project, for printing or handing to the stakeholders."""
 
+import datetime
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core import spreadsheets
@@ -18,6 +18,7 @@ def workbook(project: Project) -> bytes:
     title = book.add_format({"bold": True, "font_size": 14})
     head = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     cell = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    moment = book.add_format({"border": 1, "valign": "top", "num_format": "yyyy-mm-dd hh:mm"})
 
     def sheet(name: str, headers: list[tuple[str, int]], rows: list[list]):
         ws = book.add_worksheet(name)
@@ -33,7 +34,9 @@ def workbook(project: Project) -> bytes:
             ws.set_column(column, column, width)
             spreadsheets.write_cell(ws, 3, column, label, head)
         for number, values in enumerate(rows, start=4):
-            spreadsheets.write_row(ws, number, values, cell)
+            for column, value in enumerate(values):
+                style = moment if isinstance(value, datetime.datetime) else cell
+                spreadsheets.write_cell(ws, number, column, value, style)
         ws.freeze_panes(4, 0)
 
     register = selectors.register_of(project)
@@ -90,9 +93,7 @@ def workbook(project: Project) -> bytes:
                 services.describe(row),
                 row.get_channel_display(),
                 row.owner.name,
-                timezone.localtime(row.next_due_at).strftime("%Y-%m-%d %H:%M")
-                if row.next_due_at
-                else "",
+                row.next_due_at,
                 _("Yes") if row.is_active else _("No"),
             ]
             for row in selectors.rows_of(project)

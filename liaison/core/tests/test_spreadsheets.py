@@ -116,6 +116,8 @@ def test_the_communication_export_writes_a_hostile_name_as_text(client, h):
     assert len(string_cells_with(book, HOSTILE)) == 2  # the title of each sheet
     string_cells_with(book, "-1+1")
     string_cells_with(book, "@A1")
+    next_due = book.worksheets[1]["G5"]
+    assert next_due.is_date and isinstance(next_due.value, datetime.datetime)  # a date
 
 
 def test_the_ledger_writes_a_hostile_title_as_text(client, h):
