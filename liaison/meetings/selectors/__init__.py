@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from liaison.matters.models import Matter
 from liaison.org.models import Department, Organization, Person, Position, PositionRole
 
-from .. import services
+from .. import policy, services
 from ..models import (
     MAX_DURATION_MINUTES,
     Attendance,
@@ -252,28 +254,51 @@ class Chip:
         return MeetingState(self.state).label
 
 
-def _chips(meetings: QuerySet[Meeting]) -> list[Chip]:
-    rows = meetings.values_list(
-        "pk", "start", "end", "state", "is_emergency", "recurrence_id", "title", "series__title"
+def _chips(meetings: QuerySet[Meeting], viewer: Person | None) -> list[Chip]:
+    """The meetings as chips; an emergency meeting's title leaves out the number and title
+    of its matter when the viewer may not see the matter."""
+    rows = list(
+        meetings.values_list(
+            "pk",
+            "start",
+            "end",
+            "state",
+            "is_emergency",
+            "recurrence_id",
+            "title",
+            "series__title",
+            "matter_id",
+            "matter__number",
+            "matter__title",
+        )
     )
-    return [Chip(*row[:6], headline=row[6] or row[7] or "") for row in rows]
+    visible = policy.visible_matter_ids(viewer, [row[8] for row in rows])
+    chips = []
+    for *fields, title, series_title, matter_id, number, matter_title in rows:
+        headline = title or series_title or ""
+        if matter_id is not None and matter_id not in visible:
+            hidden = Matter(number=number, title=matter_title)
+            headline = without_matter(headline, hidden) or _("Emergency meeting")
+        chips.append(Chip(*fields, headline=headline))
+    return chips
 
 
-def day_meetings(scope: Scope, date: datetime.date) -> list[Chip]:
+def day_meetings(scope: Scope, date: datetime.date, viewer: Person | None) -> list[Chip]:
     zone = timezone.get_current_timezone()
     start = datetime.datetime.combine(date, datetime.time.min, tzinfo=zone)
-    return [
-        m
-        for m in _chips(meetings_between(scope, start, start + datetime.timedelta(days=1)))
-        if timezone.localtime(m.start).date() == date
-    ]
+    meetings = meetings_between(scope, start, start + datetime.timedelta(days=1))
+    return [m for m in _chips(meetings, viewer) if timezone.localtime(m.start).date() == date]
 
 
 def month_grid(
-    scope: Scope, year: int, month: int, expanded: datetime.date | None = None
+    scope: Scope,
+    year: int,
+    month: int,
+    viewer: Person | None,
+    expanded: datetime.date | None = None,
 ) -> list[list[Day]]:
     """Weeks from Monday to Sunday covering the month, each day with its meetings (all of
-    them on the `expanded` day)."""
+    them on the `expanded` day), as `viewer` sees them."""
     first = datetime.date(year, month, 1)
     start = first - datetime.timedelta(days=first.weekday())
     following = (first + datetime.timedelta(days=32)).replace(day=1)
@@ -290,7 +315,7 @@ def month_grid(
     }
     zone = timezone.get_current_timezone()
     moments = [datetime.datetime.combine(d, datetime.time.min, tzinfo=zone) for d in (start, end)]
-    for meeting in _chips(meetings_between(scope, *moments)):
+    for meeting in _chips(meetings_between(scope, *moments), viewer):
         day = days.get(timezone.localtime(meeting.start).date())
         if day is not None:
             day.meetings.append(meeting)

@@ -148,6 +148,16 @@ def test_the_meeting_api_leaves_out_a_matter_the_reader_may_not_see(h, emergency
     assert not leaks(str(listed), matter)
 
 
+def test_the_month_calendar_leaves_out_a_matter_the_reader_may_not_see(
+    client, h, emergency, matter
+):
+    month = timezone.localdate(emergency.start).strftime("%Y-%m")
+    html = login(client, h.p["xxk_head"]).get("/meetings/", {"month": month}, **EN)
+    assert f"紧急会议：{matter.title}" in html.content.decode()
+    html = login(client, h.p["outsider"]).get("/meetings/", {"month": month}, **EN)
+    assert "紧急会议：…" in html.content.decode() and not leaks(html.content.decode(), matter)
+
+
 def events_text(content: bytes) -> str:
     """The summaries and descriptions of a calendar file, unfolded."""
     calendar = icalendar.Calendar.from_ical(content)

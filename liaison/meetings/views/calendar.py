@@ -74,7 +74,7 @@ def calendar(request):
     day = _day(request.GET.get("day"))
     if day is not None and request.htmx:
         # "+N more" in a day of the grid: the meetings it did not show.
-        context = {"meetings": selectors.day_meetings(scope, day)[selectors.DAY_SHOWS :]}
+        context = {"meetings": selectors.day_meetings(scope, day, person)[selectors.DAY_SHOWS :]}
         return render(request, "meetings/_chips.html", context)
     first = day.replace(day=1) if day is not None else _month(request.GET.get("month"))
     # The month links keep the filter that applies, as the calendar understood it.
@@ -86,7 +86,7 @@ def calendar(request):
     elif scope.room:
         query["room"] = scope.room.pk
     context = {
-        "weeks": selectors.month_grid(scope, first.year, first.month, expanded=day),
+        "weeks": selectors.month_grid(scope, first.year, first.month, person, expanded=day),
         "month": first,
         "previous": _shift(first, -1),
         "next": _shift(first, 1),
