@@ -2,12 +2,11 @@
 the plans produce: the only place their state changes. Pages, the API, the demo and the
 sweep call these names; who may do what is liaison.communication.policy's."""
 
-from .common import distribution_url, project_url
 from .distributions import mark_sent, skip
 from .plan import RowInput, add_row, describe, edit_row, remove_row
 from .projects import ProjectInput, create_project, edit_project
 from .register import StakeholderInput, add_stakeholder, edit_stakeholder, remove_stakeholder
-from .sweep import audience_of, sweep
+from .sweep import sweep
 
 __all__ = [
     "ProjectInput",
@@ -15,15 +14,12 @@ __all__ = [
     "StakeholderInput",
     "add_row",
     "add_stakeholder",
-    "audience_of",
     "create_project",
     "describe",
-    "distribution_url",
     "edit_project",
     "edit_row",
     "edit_stakeholder",
     "mark_sent",
-    "project_url",
     "remove_row",
     "remove_stakeholder",
     "skip",

@@ -3,20 +3,16 @@ relaying through liaison officers, read receipts, reminders, withdrawing, pinnin
 the liaison desk's reports. The only place their state changes; pages, the API, the
 worker and the sweep call these names. Who may do what is liaison.notices.policy's."""
 
-from .audience import Reach, resolve_audience
 from .common import tell
 from .desk import report_problem
 from .publishing import publish_notice
 from .relaying import Reminded, mark_read, relay_notice, remind, sweep
-from .statistics import DepartmentStats, NoticeStats, statistics
+from .statistics import statistics
 from .withdrawing import set_pinned, withdraw
 from .writing import NoticeInput, create_notice, edit_draft
 
 __all__ = [
-    "DepartmentStats",
     "NoticeInput",
-    "NoticeStats",
-    "Reach",
     "Reminded",
     "create_notice",
     "edit_draft",
@@ -25,7 +21,6 @@ __all__ = [
     "relay_notice",
     "remind",
     "report_problem",
-    "resolve_audience",
     "set_pinned",
     "statistics",
     "sweep",
