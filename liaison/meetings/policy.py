@@ -27,7 +27,7 @@ from django.db.models import Q, QuerySet
 
 from liaison.matters import selectors as matter_selectors
 from liaison.matters.models import Matter
-from liaison.matters.services import can_view
+from liaison.matters.policy import can_view
 from liaison.org.models import Department, DepartmentKind, LeaderInCharge, Person, Position
 from liaison.org.roles import (
     HANDLER_ROLES,
