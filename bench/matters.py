@@ -446,13 +446,15 @@ def service_sample(org, count, seed):
     """Create, submit and dispatch `count` matters through the service functions."""
     from liaison.matters import services
     from liaison.matters.demo import TOPICS
+    from liaison.matters.models import RaisedBy
     from liaison.org.models import Person
 
     rng = random.Random(seed)
     people = {p.pk: p for p in Person.objects.filter(organization=org.organization)}
     departments = org.by_id
     office_head = people[org.heads[org.office]]
-    kinds = list(org.kinds.values())
+    # Liaison officers and heads raise them: the kinds anyone may raise.
+    kinds = [k for k in org.kinds.values() if k.raised_by == RaisedBy.ANYONE]
     started = time.perf_counter()
     for index in range(count):
         origin = rng.choices(org.origin_ids, org.origin_weights)[0]
