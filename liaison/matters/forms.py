@@ -180,10 +180,3 @@ class FilterForm(forms.Form):
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
         )
-
-    @property
-    def is_filtered(self) -> bool:
-        f = self.matter_filter()
-        return any(
-            [f.state, f.kind, f.department, f.urgency, f.overdue, f.q, f.created_from, f.created_to]
-        )

@@ -30,7 +30,6 @@ from ..policy import (
     Action,
     allowed_actions,
     can_view,
-    handling_department_ids,
     is_handling,
     when_text,
 )
@@ -42,9 +41,8 @@ from .attachments import (
     check_uploads,
     checked_upload_name,
 )
-from .clocks import arm_clock
 from .closing import archive_closed_matters, close_as_not_a_matter, confirm, reopen, reply, withdraw
-from .escalation import Effects, escalate
+from .escalation import escalate
 from .extensions import decide_extension, request_extension
 from .handling import (
     accept,
@@ -55,33 +53,29 @@ from .handling import (
     return_matter,
     transfer,
 )
-from .intake import DRAFT_FIELDS, MatterInput, create_matter, edit_draft, submit_matter
+from .intake import MatterInput, create_matter, edit_draft, submit_matter
 from .invariant import check_invariant
 from .kinds import DEFAULT_KINDS, seed_matter_kinds, settings_for
 from .links import link, parents_of, unlink
 from .mentions import MENTION, comment, mentioned
 from .records import lock_matter, matter_url, record_event, require_text, tell_about
-from .sweep import SweepBatch, check_clocks
+from .sweep import check_clocks
 
 __all__ = [
     "ACTION_STATES",
     "ALLOWED_EXTENSIONS",
     "DEFAULT_KINDS",
-    "DRAFT_FIELDS",
     "MENTION",
     "Action",
-    "Effects",
     "InvalidInput",
     "MatterInput",
     "NotAllowed",
     "ServiceError",
-    "SweepBatch",
     "WrongState",
     "accept",
     "add_attachments",
     "allowed_actions",
     "archive_closed_matters",
-    "arm_clock",
     "ask_originator",
     "attach",
     "attach_uploads",
@@ -103,7 +97,6 @@ __all__ = [
     "give_information",
     "handlers_of",
     "handles",
-    "handling_department_ids",
     "in_coordinating_office",
     "is_handling",
     "leader_in_charge",
