@@ -1,25 +1,10 @@
 """Writing the audit trail. Services call `record` inside their transaction, so an
 event exists exactly when its change was committed."""
 
-import datetime
-from decimal import Decimal
-
 from django.contrib.contenttypes.models import ContentType
 
 from .models import AuditAction, AuditEvent
-
-
-def _plain(value):
-    """JSON-safe form of a detail value (dates as ISO text, objects as their text)."""
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    return str(value)
+from .plain import plain
 
 
 def record(action: AuditAction, *, actor=None, organization=None, target=None, **data):
@@ -29,7 +14,7 @@ def record(action: AuditAction, *, actor=None, organization=None, target=None, *
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         organization=organization,
-        data=_plain(data),
+        data=plain(data),
     )
     if target is not None:
         event.content_type = ContentType.objects.get_for_model(target)

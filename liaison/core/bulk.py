@@ -39,11 +39,12 @@ def _reader(field: models.Field, adding: bool) -> Callable[[models.Model], objec
         return lambda obj: field.get_db_prep_save(getattr(obj, field.attname), connection)
     read = attrgetter(field.attname)
     if field.choices:
-        return lambda obj: _plain(read(obj))
+        return lambda obj: _db_value(read(obj))
     return read
 
 
-def _plain(value):
+def _db_value(value):
+    # A choice as the value its column stores.
     return value.value if isinstance(value, enum.Enum) else value
 
 
