@@ -1,6 +1,7 @@
 """API serializers for communication plans: what the API shows and what it accepts.
 Departments are named by code and people by username, as in the matters API; stakeholders
-by their id. Every rule stays in services.py, whose messages the API passes on."""
+by their id. Every rule stays in policy.py and the services, whose messages the API passes
+on."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field

@@ -27,6 +27,7 @@ from rest_framework.routers import SimpleRouter
 from liaison.core.api import PersonAPIMixin, refusals
 from liaison.core.errors import NotAllowed
 from liaison.org.models import CoordinationGroup, Department, Person
+from liaison.org.roles import department_of
 
 from . import policy, selectors, services
 from .models import Notice, NoticeState, ReadVia, Receipt
@@ -139,10 +140,9 @@ class NoticeViewSet(PersonAPIMixin, viewsets.GenericViewSet):
         if data.get("author_department"):
             author_department = self._department(data["author_department"])
         else:
-            position = self.person.positions.current().select_related("department").first()
-            if position is None:
+            author_department = department_of(self.person)
+            if author_department is None:
                 raise ValidationError({"author_department": [_("Give the issuing department.")]})
-            author_department = position.department
         notice = services.create_notice(
             self.person,
             services.NoticeInput(
