@@ -123,6 +123,11 @@ class MatterViewSet(MatterActions, PersonAPIMixin, viewsets.GenericViewSet):
         responses={
             201: MatterDetailSerializer,
             400: OpenApiResponse(ErrorSerializer, description="Invalid input."),
+            403: OpenApiResponse(
+                ErrorSerializer,
+                description="You may not raise a matter of this kind (`detail`; see "
+                "`may_raise` in the kinds of matter).",
+            ),
         },
         tags=["matters"],
     )
