@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.core.models import AppendOnlyModel
+from liaison.core.models import Event
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Organization, Person
 
@@ -490,7 +490,7 @@ class EventType(models.TextChoices):
     MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
 
 
-class MeetingEvent(AppendOnlyModel):
+class MeetingEvent(Event):
     """What happened to a series or a meeting, by whom and when; never changed."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -502,22 +502,11 @@ class MeetingEvent(AppendOnlyModel):
         Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="events"
     )
     type = models.CharField(_("what"), max_length=20, choices=EventType.choices)
-    actor = models.ForeignKey(
-        Person,
-        verbose_name=_("who"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    at = models.DateTimeField(_("when"), default=timezone.now)
     reason = models.TextField(_("reason"), blank=True)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("meeting event")
         verbose_name_plural = _("meeting events")
-        ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(series__isnull=False) | Q(meeting__isnull=False),
@@ -527,9 +516,6 @@ class MeetingEvent(AppendOnlyModel):
                 condition=Q(type__in=EventType.values), name="meetings_event_type"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"
 
 
 # The agenda (议题).

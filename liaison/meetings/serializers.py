@@ -13,9 +13,9 @@ from rest_framework import serializers
 
 from liaison.matters.serializers import (
     DepartmentCodeField,
+    OrganizationLookup,
     UsernameField,
     UsernameInputField,
-    _OrganizationLookup,
 )
 from liaison.org.roles import person_of
 
@@ -250,7 +250,7 @@ class MeetingSerializer(_InvitationMixin, serializers.ModelSerializer):
 
 
 @extend_schema_field(OpenApiTypes.STR)
-class RoomCodeField(_OrganizationLookup):
+class RoomCodeField(OrganizationLookup):
     def __init__(self, **kwargs):
         kwargs.setdefault("help_text", "room code (see /api/v1/rooms/)")
         super().__init__(**kwargs)

@@ -21,7 +21,7 @@ from .agenda import (
 )
 from .attendance import PresenceInput, record_attendance
 from .clashes import Clash, find_clashes
-from .common import FURTHEST, HORIZON, meeting_url, place_of, series_url, when_text
+from .common import FURTHEST, HORIZON, meeting_url, place_of, series_url
 from .escalation import (
     next_leading_group_meeting,
     put_escalated_on_agenda,
@@ -91,5 +91,4 @@ __all__ = [
     "seats_of",
     "series_url",
     "set_agenda_cutoff",
-    "when_text",
 ]

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
+from liaison.core.plain import plain, when_text
 from liaison.matters.models import Matter
 from liaison.org.models import Person
 from liaison.org.roles import department_of, handlers_of
@@ -21,11 +22,9 @@ from .common import (
     _event,
     _lock_agenda_meeting,
     _meeting_person,
-    _plain,
     _require_manage,
     _require_text,
     _tell,
-    when_text,
 )
 
 
@@ -282,7 +281,7 @@ def arrange_item(item: AgendaItem, person: Person, data: ItemInput) -> AgendaIte
     changes = {
         key: ([before[key], after[key]] if key != "prebriefing" else True)
         for key in after
-        if _plain(before[key]) != _plain(after[key])
+        if plain(before[key]) != plain(after[key])
     }
     if changes:
         _event(

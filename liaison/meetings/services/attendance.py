@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.org.models import Person
 
 from .. import policy
 from ..models import AttendanceRecord, EventType, Meeting, MeetingState, Minutes, Presence
-from .common import _event, _lock_agenda_meeting, _meeting_person, when_text
+from .common import _event, _lock_agenda_meeting, _meeting_person
 from .seats import seats_of
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from liaison.core.plain import when_text
 from liaison.org.models import Department, Organization, Person
 
 from ..models import Meeting, MeetingSeries, MeetingState, Room
-from .common import MAX_CLASHES, when_text
+from .common import MAX_CLASHES
 from .occurrences import extend_horizon
 from .seats import HEAD, Seat, _key, invitations_of, seats_for
 

@@ -8,12 +8,10 @@ raise liaison.core.errors (InvalidInput 400, NotAllowed 403, WrongState 409).
 
 import datetime
 from collections.abc import Iterable
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed
@@ -40,11 +38,6 @@ EMERGENCY_WITHIN = datetime.timedelta(hours=24)
 LATE_START = datetime.timedelta(minutes=5)
 #: Clashes reported at most, the earliest first.
 MAX_CLASHES = 20
-
-
-def when_text(at: datetime.datetime) -> str:
-    # The same unambiguous form in both languages, as the matters write times.
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
 def _people(ids: Iterable[int]) -> list[Person]:
@@ -120,26 +113,6 @@ def _check_people(organization: Organization, chair: Person | None, departments,
         raise InvalidInput(_("Invite at least one department or person."))
 
 
-def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise InvalidInput(_("Unknown time zone: %(zone)s") % {"zone": name}) from exc
-    return name
-
-
-def _plain(value):
-    if isinstance(value, Department | Room):
-        return value.code
-    if isinstance(value, Person):
-        return value.employee_number
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def _event(
     organization_id: int,
     type_: str,
@@ -157,7 +130,7 @@ def _event(
         series=series,
         meeting=meeting,
         reason=reason,
-        data={key: _plain(value) for key, value in data.items()},
+        data=data,  # stored as plain values by the Event base
     )
 
 

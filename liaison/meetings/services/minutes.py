@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput, create_matter
 from liaison.org.models import Department, DepartmentKind, Person
@@ -33,7 +34,6 @@ from .common import (
     _require_text,
     _tell,
     meeting_url,
-    when_text,
 )
 from .seats import seats_of
 

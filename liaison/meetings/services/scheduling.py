@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Person
 
@@ -38,7 +39,6 @@ from .common import (
     _require_text,
     _tell,
     place_of,
-    when_text,
 )
 from .seats import seats_of
 from .series import _set_participants

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed
+from liaison.core.plain import checked_zone, plain
 from liaison.org.models import Department, Person
 
 from .. import policy, recurrence
@@ -24,10 +25,8 @@ from .common import (
     _check_people,
     _check_place,
     _event,
-    _plain,
     _require_text,
     _tell,
-    _zone,
     place_of,
 )
 from .occurrences import _future_spans, _materialize, _resync
@@ -71,7 +70,7 @@ def _checked_series(
     if not first_day_unchanged and data.start_date < timezone.localdate() - EARLIEST_START:
         raise InvalidInput(_("The first day can be at most a year ago."))
     _check_duration(data.duration)
-    zone = _zone(data.time_zone)
+    zone = checked_zone(data.time_zone)
     link = _check_place(organization, data.room, data.online_link)
     _check_people(organization, data.chair, data.departments, data.people)
     if data.for_leading_group:
@@ -202,7 +201,7 @@ def _facts(series: MeetingSeries) -> dict:
             for p in series.participants.filter(person__isnull=False).select_related("person")
         ),
     }
-    return {key: _plain(value) for key, value in facts.items()}
+    return plain(facts)
 
 
 def _lock_series(series: MeetingSeries) -> MeetingSeries:

@@ -223,3 +223,15 @@ def test_the_sweep_climbing_to_the_leading_group_puts_it_on_the_agenda_too(h, ro
     assert matter.escalation_level == EscalationLevel.LEADING_GROUP
     item = group_series.meetings.filter(start__gt=later).order_by("start").first().agenda.get()
     assert item.matter == matter and item.proposed_by is None
+
+
+def test_a_new_presenter_is_on_the_timeline_by_employee_number(h, meeting):
+    item = propose(meeting, h.p["mzb_head"], minutes=20)
+    services.decide_item(item, h.p["xxk_head"], accept=True)
+    services.arrange_item(
+        item,
+        h.p["xxk_head"],
+        services.ItemInput(title=item.title, presenter=h.p["mzb_staff"], minutes=20),
+    )
+    event = meeting.events.get(type=EventType.ITEM_ARRANGED)
+    assert event.data["changes"] == {"presenter": [None, h.p["mzb_staff"].employee_number]}
