@@ -27,6 +27,7 @@ from liaison.inbox.models import (
     NotificationPreference,
     WebhookChannel,
 )
+from liaison.inbox.services import digests
 from liaison.org.tests.factories import DepartmentFactory, PersonFactory, PositionFactory
 
 from .test_webhooks import Robot
@@ -195,7 +196,7 @@ def test_the_digest_collects_ordinary_items_and_is_sent_once(zhang, li, run_on_c
         assert services.sweep()["digests"] == 1
         assert services.sweep()["digests"] == 0
         # A second sweep that read the row before the first one claimed it writes nothing.
-        assert services._write_digest(stale[0], timezone.now(), local(2026, 3, 3).date()) is False
+        assert digests.write_digest(stale[0], timezone.now(), local(2026, 3, 3).date()) is False
     [digest] = mailoutbox
     assert digest.to == ["zhang@hospital.example"]
     assert "XT-2026-000001" in digest.body and "XT-2026-000002" in digest.body
