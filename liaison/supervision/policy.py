@@ -111,11 +111,16 @@ def board_departments(person: Person) -> frozenset[int]:
 
 
 def may_see_board(person: Person | None) -> bool:
-    """Whether the board opens for the person (the navigation bar asks on every page, so
-    the one-query department check comes first)."""
+    """Whether the board opens for the person: board_departments or sees_whole_board, asked
+    cheaply (the navigation bar asks on every page): one query of the person's positions
+    answers for handlers and the offices' people, the leader checks come after."""
     if not person:  # None, or the request's lazy person of a login without one
         return False
-    return bool(board_departments(person)) or sees_whole_board(person)
+    offices = office_ids(person.organization)
+    for department_id, role in current_positions(person).values_list("department_id", "role"):
+        if role in HANDLER_ROLES or department_id in offices:
+            return True
+    return is_leader(person) or in_leading_group(person)
 
 
 # States.
