@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "liaison.core.api.describe_times_of_day",
+        "liaison.core.api.describe_missing_pages",
     ],
 }
 

@@ -41,6 +41,24 @@ def describe_times_of_day(result, generator, request, public):
     return result
 
 
+def describe_missing_pages(result, generator, request, public):
+    """drf-spectacular post-processing hook: a list in pages answers 404 for a page past
+    its last (DRF's paginator, `{"detail": …}`), which the schema would otherwise omit."""
+    for operations in result["paths"].values():
+        for operation in operations.values():
+            pages = any(
+                p["in"] == "query" and p["name"] == "page" for p in operation.get("parameters", [])
+            )
+            if pages and "404" not in operation["responses"]:
+                operation["responses"]["404"] = {
+                    "description": "No such page.",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+    return result
+
+
 class ErrorSerializer(serializers.Serializer):
     """A refusal: the message in the user's language (Accept-Language; Chinese by default).
     A 400 for a malformed body also carries the field errors, keyed by field name."""

@@ -556,6 +556,7 @@ class CalendarView(PersonAPIMixin, APIView):
         responses={
             (200, "text/calendar"): OpenApiResponse(OpenApiTypes.BINARY),
             400: ErrorSerializer,
+            404: OpenApiResponse(ErrorSerializer, description="No such `format`."),
         },
         tags=["meetings"],
     )
