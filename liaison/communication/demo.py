@@ -16,8 +16,8 @@ import datetime
 import time_machine
 from django.utils import timezone
 
-from liaison.matters.services import leader_in_charge
 from liaison.org.models import Department, Organization, Person, Position, PositionRole
+from liaison.org.roles import leader_in_charge
 
 from . import schedule, services
 from .models import Distribution, DistributionState, PlanRow, Project

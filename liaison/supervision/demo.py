@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.matters.models import OPEN_STATES, Matter, State
-from liaison.matters.services import default_responsible
 from liaison.org.models import Organization, Person, Position
+from liaison.org.roles import default_responsible
 
 from . import policy, services
 from .models import Supervision

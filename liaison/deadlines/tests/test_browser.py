@@ -13,6 +13,7 @@ from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,8 +39,8 @@ def hospital():
     run_sweep(left_alone.accept_due)  # to the head of 信息科
     left_alone.refresh_from_db()
     run_sweep(left_alone.accept_due)  # the head did not accept either: to 院办
-    head = services.default_responsible(xxk)
-    office_head = services.default_responsible(organization.coordinating_department)
+    head = default_responsible(xxk)
+    office_head = default_responsible(organization.coordinating_department)
     for person in (head, office_head):
         person.user.set_password(DEMO_PASSWORD)
         person.user.save(update_fields=["password"])

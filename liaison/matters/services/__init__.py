@@ -16,14 +16,6 @@ matter's timeline themselves (supervision).
 """
 
 from liaison.core.errors import InvalidInput, NotAllowed, ServiceError, WrongState
-from liaison.org.roles import (
-    default_responsible,
-    handlers_of,
-    handles,
-    in_coordinating_office,
-    leader_in_charge,
-    works_in,
-)
 
 from ..policy import (
     ACTION_STATES,
@@ -90,16 +82,11 @@ __all__ = [
     "contribute",
     "create_matter",
     "decide_extension",
-    "default_responsible",
     "dispatch",
     "edit_draft",
     "escalate",
     "give_information",
-    "handlers_of",
-    "handles",
-    "in_coordinating_office",
     "is_handling",
-    "leader_in_charge",
     "link",
     "lock_matter",
     "matter_url",
@@ -119,5 +106,4 @@ __all__ = [
     "unlink",
     "when_text",
     "withdraw",
-    "works_in",
 ]

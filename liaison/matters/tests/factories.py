@@ -37,6 +37,7 @@ from liaison.org.models import (
     PositionRole,
 )
 from liaison.org.pinyin import pinyin_keys
+from liaison.org.roles import default_responsible
 from liaison.org.tests.factories import PASSWORD, OrganizationFactory
 
 
@@ -101,7 +102,7 @@ def advance(h: "Hospital", matter: Matter, state: str, *, lead=None, co_departme
     matter = services.dispatch(matter, h.p["office"], lead=lead, co_departments=co_departments)
     if state == State.DISPATCHED:
         return matter
-    head = services.default_responsible(lead)
+    head = default_responsible(lead)
     if state == State.ESCALATED:
         return services.escalate(matter, head, reason="科室间协调不下来")
     if state == State.WITHDRAWN:

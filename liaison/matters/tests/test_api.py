@@ -21,6 +21,7 @@ from liaison.matters.models import Matter, MatterKind, State
 from liaison.matters.services import MatterInput
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,7 @@ def dept(code: str) -> Department:
 
 
 def head_of(code: str) -> Person:
-    return services.default_responsible(dept(code))
+    return default_responsible(dept(code))
 
 
 def api(who: str | Person, language: str | None = None) -> APIClient:

@@ -17,6 +17,7 @@ from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,7 +32,7 @@ def hospital():
     event loop in this thread, where Django refuses synchronous queries."""
     organization = build_demo_hospital()
     departments = {d.code: d for d in Department.objects.filter(organization=organization)}
-    mzb_head = services.default_responsible(departments["MZB"])
+    mzb_head = default_responsible(departments["MZB"])
     mzb_head.user.set_password(DEMO_PASSWORD)
     mzb_head.user.save(update_fields=["password"])
     kind = MatterKind.objects.get(organization=organization, code="coordination")

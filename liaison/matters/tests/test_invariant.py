@@ -45,6 +45,7 @@ from liaison.matters.models import (
     Rating,
 )
 from liaison.matters.services import Action, MatterInput
+from liaison.org.roles import default_responsible, leader_in_charge, works_in
 
 from .factories import Hospital, build_hospital, seeded_kind, snapshot
 
@@ -216,9 +217,9 @@ class LifecycleMachine(RuleBasedStateMachine):
         people = [matter.originator, matter.responsible_person, matter.dispatcher]
         for department in (matter.lead_department, matter.owner_department):
             if department is not None:
-                people.append(services.default_responsible(department))
+                people.append(default_responsible(department))
         for co in matter.co_organizers.select_related("department"):
-            people.append(services.default_responsible(co.department))
+            people.append(default_responsible(co.department))
         people += [p[k] for k in ("office", "vp", "president", "group_member")]
         unique = {person.pk: person for person in people if person is not None}
         return sorted(unique.values(), key=lambda person: person.pk)
@@ -312,10 +313,10 @@ class LifecycleMachine(RuleBasedStateMachine):
             if matter.state in OPEN_STATES:
                 assert matter.owner_department is not None
                 person = matter.responsible_person
-                works_there = services.works_in(person, matter.owner_department)
+                works_there = works_in(person, matter.owner_department)
                 if matter.escalation_level == EscalationLevel.LEADER_IN_CHARGE:
                     leaders = {
-                        services.leader_in_charge(department)
+                        leader_in_charge(department)
                         for department in (matter.lead_department, matter.originator_department)
                         if department is not None
                     }

@@ -26,6 +26,7 @@ from liaison.matters.models import Attachment, Matter, MatterEvent, MatterKind, 
 from liaison.matters.services import MatterInput
 from liaison.org.demo import build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +62,7 @@ def dept(code: str) -> Department:
 
 
 def head_of(code: str) -> Person:
-    return services.default_responsible(dept(code))
+    return default_responsible(dept(code))
 
 
 def login(client, who: Person | str):

@@ -8,6 +8,7 @@ from liaison.matters.models import MatterKind, Rating, State
 from liaison.matters.services import MatterInput
 from liaison.org.demo import build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def test_raise_dispatch_accept_contribute_reply_confirm():
         f"{matter.number} is already In progress: Accepted by {head.name} at "
     )
 
-    co_head = services.default_responsible(dept["MZB"])
+    co_head = default_responsible(dept["MZB"])
     matter = services.contribute(matter, co_head, text="门诊部已通知患者改用人工叫号。")
     matter = services.reply(matter, head, text="已更换叫号服务器。")
     assert matter.state == State.REPLIED and matter.responsible_person == originator

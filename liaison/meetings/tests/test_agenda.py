@@ -18,6 +18,7 @@ from liaison.meetings.models import (
     ItemSource,
     ItemState,
 )
+from liaison.org.roles import default_responsible
 
 from .factories import SeriesFactory
 
@@ -126,7 +127,7 @@ def escalate_to_the_top(matter):
     while matter.escalation_level < EscalationLevel.LEADING_GROUP:
         holder = matter.responsible_person if matter.state == State.ESCALATED else None
         matter = matters.escalate(
-            matter, holder or matters.default_responsible(matter.lead_department), reason="协调不下"
+            matter, holder or default_responsible(matter.lead_department), reason="协调不下"
         )
     return matter
 
@@ -213,7 +214,7 @@ def test_the_sweep_climbing_to_the_leading_group_puts_it_on_the_agenda_too(h, ro
     while matter.escalation_level < EscalationLevel.LEADER_IN_CHARGE:
         holder = matter.responsible_person if matter.state == State.ESCALATED else None
         matter = matters.escalate(
-            matter, holder or matters.default_responsible(matter.lead_department), reason="协调不下"
+            matter, holder or default_responsible(matter.lead_department), reason="协调不下"
         )
     # The leader in charge decides nothing in time: the sweep climbs to the leading group.
     later = matter.next_check_at + datetime.timedelta(minutes=1)

@@ -11,6 +11,7 @@ from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.org.roles import default_responsible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def hospital():
     Built before Playwright starts (its event loop refuses synchronous queries)."""
     organization = build_demo_hospital()
     departments = {d.code: d for d in Department.objects.filter(organization=organization)}
-    head = services.default_responsible(departments["XXK"])
+    head = default_responsible(departments["XXK"])
     head.user.set_password(DEMO_PASSWORD)
     head.user.save(update_fields=["password"])
     kind = MatterKind.objects.get(organization=organization, code="coordination")
