@@ -18,7 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from liaison.core.models import AppendOnlyModel, UploadedFile
+from liaison.core.models import Event, UploadedFile
 from liaison.org.models import Department, Organization, Person
 
 
@@ -515,21 +515,12 @@ class EventType(models.TextChoices):
     RECTIFICATION_REJECTED = "rectification-rejected", _("Rectification reply rejected")
 
 
-class MatterEvent(AppendOnlyModel):
+class MatterEvent(Event):
     """The matter's timeline: who did what, when, from which state to which, and why.
     Append-only; it is also the source of the chain view."""
 
     matter = models.ForeignKey(Matter, on_delete=models.CASCADE, related_name="events")
     type = models.CharField(_("type"), max_length=30, choices=EventType.choices)
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    actor = models.ForeignKey(
-        Person,
-        verbose_name=_("who"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
     actor_department = models.ForeignKey(
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -546,12 +537,10 @@ class MatterEvent(AppendOnlyModel):
         default=False,
         help_text=_("Visible only to the departments handling the matter."),
     )
-    data = models.JSONField(default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        ordering = ["at", "pk"]
         indexes = [models.Index(fields=["matter", "at"], name="matters_event_matter_at")]
 
     def __str__(self) -> str:

@@ -2,14 +2,12 @@
 services, views, the API and templates all ask. Nothing else decides; which matters a
 person sees at all is decided once in selectors.py."""
 
-import datetime
-
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from liaison.core.errors import NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
 from liaison.org.models import Person
 from liaison.org.roles import (
@@ -291,11 +289,6 @@ def allowed_actions(person: Person | None, matter: Matter) -> list[str]:
 
 def _last_change(matter: Matter) -> MatterEvent | None:
     return matter.events.exclude(to_state="").select_related("actor").order_by("-at", "-pk").first()
-
-
-def when_text(at: datetime.datetime) -> str:
-    # The same unambiguous form in both languages, ending without a dot inside sentences.
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
 
 
 def require(person: Person, matter: Matter, action: str) -> None:

@@ -23,7 +23,6 @@ from ..policy import (
     allowed_actions,
     can_view,
     is_handling,
-    when_text,
 )
 from .attachments import (
     ALLOWED_EXTENSIONS,
@@ -104,6 +103,5 @@ __all__ = [
     "tell_about",
     "transfer",
     "unlink",
-    "when_text",
     "withdraw",
 ]

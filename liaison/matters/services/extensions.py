@@ -8,13 +8,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, WrongState
+from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
 from liaison.org.models import Person
 from liaison.org.roles import department_of, leader_in_charge
 
 from .. import policy
 from ..models import EventType, ExtensionRequest, ExtensionState, Matter, State
-from ..policy import ACTION_STATES, Action, can_view, when_text
+from ..policy import ACTION_STATES, Action, can_view
 from .clocks import arm_clock
 from .records import lock_matter, record_event, require_text, tell_about
 

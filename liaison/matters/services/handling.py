@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, WrongState
+from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
 from liaison.org.models import Department, DepartmentKind, Person
 from liaison.org.roles import (
@@ -24,7 +25,7 @@ from liaison.worktime.services import snapshot_for
 
 from .. import policy
 from ..models import CoOrganizer, EventType, Matter, State
-from ..policy import ACTION_STATES, Action, can_view, when_text
+from ..policy import ACTION_STATES, Action, can_view
 from .attachments import attach_uploads, check_uploads
 from .clocks import accept_clock, arm_clock, hours_from_now, reply_clock, set_owner
 from .extensions import lapse_extension

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput
+from liaison.core.plain import plain
 from liaison.inbox.services import notify
 from liaison.org.models import Department, Person
 
@@ -68,7 +69,7 @@ def event_row(
         reason=reason,
         text=text,
         is_internal=internal,
-        data={k: _plain(v) for k, v in data.items()},
+        data=plain(data),
     )
 
 
@@ -86,18 +87,6 @@ _STATE_EVENTS = {
     EventType.WITHDRAWN,
     EventType.ARCHIVED,
 }
-
-
-def _plain(value):
-    if isinstance(value, Department):
-        return value.code
-    if isinstance(value, Person):
-        return value.employee_number
-    if isinstance(value, datetime.date | datetime.datetime):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
 
 
 def matter_url(matter: Matter) -> str:

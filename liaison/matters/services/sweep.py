@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from liaison.core import bulk
 from liaison.core.errors import InvalidInput
+from liaison.core.plain import when_text
 from liaison.deadlines.models import BreachAction
 from liaison.deadlines.services import clock as level_clock
 from liaison.inbox.models import Ask
@@ -39,7 +40,6 @@ from ..models import (
     State,
     Urgency,
 )
-from ..policy import when_text
 from .clocks import arm_clock
 from .escalation import Effects, climb, escalation_target
 from .records import event_row, matter_url, notice_for

@@ -4,8 +4,9 @@ supervision in force and the checks that come first."""
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.matters.models import Matter
-from liaison.matters.policy import can_view, when_text
+from liaison.matters.policy import can_view
 from liaison.org.models import Department, Person
 from liaison.org.roles import department_of, handlers_of, office_ids
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
+from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
 from liaison.matters.models import EventType, Matter
-from liaison.matters.policy import when_text
 from liaison.matters.services import (
     attach_uploads,
     check_uploads,
