@@ -18,7 +18,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
 from liaison.core.errors import ServiceError
-from liaison.org.roles import person_of
+from liaison.core.people import person_of
 
 
 def describe_times_of_day(result, generator, request, public):

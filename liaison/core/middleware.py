@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from liaison.org.roles import person_of
+from liaison.core.people import person_of
 
 
 class CurrentPersonMiddleware:

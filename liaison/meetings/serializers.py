@@ -11,13 +11,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from liaison.core.people import person_of
 from liaison.matters.serializers import (
     DepartmentCodeField,
     OrganizationLookup,
     UsernameField,
     UsernameInputField,
 )
-from liaison.org.roles import person_of
 
 from . import recurrence, selectors, services
 from .models import (

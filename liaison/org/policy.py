@@ -4,6 +4,8 @@ liaison.org.roles."""
 
 import rules
 
+from liaison.core.people import person_of
+
 from . import roles
 from .models import Department
 
@@ -16,7 +18,7 @@ def is_system_admin(user) -> bool:
 def _person_predicate(role):
     @rules.predicate
     def predicate(user) -> bool:
-        person = roles.person_of(user)
+        person = person_of(user)
         return person is not None and role(person)
 
     return predicate
@@ -35,7 +37,7 @@ is_liaison_officer = _person_predicate(roles.is_liaison_officer)
 
 @rules.predicate
 def in_same_organization(user, department: Department) -> bool:
-    person = roles.person_of(user)
+    person = person_of(user)
     return (
         person is not None
         and department is not None
@@ -45,13 +47,13 @@ def in_same_organization(user, department: Department) -> bool:
 
 @rules.predicate
 def is_head_of(user, department: Department) -> bool:
-    person = roles.person_of(user)
+    person = person_of(user)
     return person is not None and roles.is_head_of(person, department)
 
 
 @rules.predicate
 def is_liaison_of(user, department: Department) -> bool:
-    person = roles.person_of(user)
+    person = person_of(user)
     return person is not None and roles.is_liaison_officer_of(person, department)
 
 

@@ -13,8 +13,11 @@ Every area asks these; none defines a role of its own. Roles are never flags set
 - head of the organization (院长, 局长, 总经理): by job title; the leader's mailbox is theirs.
 """
 
+import operator
 from collections.abc import Iterable
+from functools import reduce
 
+from django.db.models import Exists, Subquery
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput
@@ -56,22 +59,21 @@ def seniority(role: str) -> int:
     return values.index(role) if role in values else len(values)
 
 
-def person_of(user) -> Person | None:
-    """The person behind a login, or None (anonymous, or a login without a person)."""
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        return user.person
-    except Person.DoesNotExist:
-        return None
-
-
 def current_positions(person: Person):
     return Position.objects.current().filter(person=person)
 
 
 def department_ids_of(person: Person) -> set[int]:
     return set(current_positions(person).values_list("department_id", flat=True))
+
+
+def handled_department_ids(person: Person) -> set[int]:
+    """The departments the person acts for: head, deputy head or liaison officer now."""
+    return set(
+        current_positions(person)
+        .filter(role__in=HANDLER_ROLES)
+        .values_list("department_id", flat=True)
+    )
 
 
 def works_in(person: Person, department: Department | None) -> bool:
@@ -129,14 +131,22 @@ def office_ids(organization: Organization) -> set[int]:
     }
 
 
+def _any(*conditions: Exists) -> bool:
+    """Whether any of the conditions holds, asked in one query (the navigation asks some
+    roles on every page)."""
+    return Organization.objects.filter(reduce(operator.or_, conditions)).exists()
+
+
 def is_leader(person: Person) -> bool:
     """Leader in charge of some department now, or chair or vice chair of an active
     coordination group."""
-    return (
-        LeaderInCharge.objects.current().filter(leader=person).exists()
-        or GroupMembership.objects.filter(
-            person=person, role__in=GROUP_LEADER_ROLES, group__is_active=True
-        ).exists()
+    return _any(
+        Exists(LeaderInCharge.objects.current().filter(leader=person)),
+        Exists(
+            GroupMembership.objects.filter(
+                person=person, role__in=GROUP_LEADER_ROLES, group__is_active=True
+            )
+        ),
     )
 
 
@@ -191,11 +201,16 @@ def leading_group(organization: Organization) -> CoordinationGroup | None:
 
 
 def in_leading_group(person: Person) -> bool:
-    group = leading_group(person.organization)
-    if group is None:
-        return False
-    return group.memberships.filter(person=person).exists() or works_in(
-        person, group.office_department
+    """A member of the organization's leading group (leading_group), or working in its
+    office."""
+    group = CoordinationGroup.objects.filter(
+        organization_id=person.organization_id, is_leading_group=True, is_active=True
+    ).order_by(*CoordinationGroup._meta.ordering)[:1]
+    return _any(
+        Exists(GroupMembership.objects.filter(person=person, group=Subquery(group.values("pk")))),
+        Exists(
+            current_positions(person).filter(department=Subquery(group.values("office_department")))
+        ),
     )
 
 
