@@ -58,6 +58,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000"
 
 INSTALLED_APPS = [
+    # The project itself (liaison/apps.py), first: its templates and static files come
+    # before every other app's, and override the admin's.
+    "liaison",
     "liaison.core",
     "liaison.org",
     "liaison.inbox",
@@ -110,7 +113,7 @@ WSGI_APPLICATION = "liaison.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -195,7 +198,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or DATA_DIR / "static")
 NODE_MODULES = PROJECT_DIR / "node_modules"
-STATICFILES_DIRS = [BASE_DIR / "static"]
 # Of the npm packages, only the files the pages link (with their source maps): the whole
 # trees hold stylesheets naming maps npm does not ship, which the manifest storage refuses.
 VENDOR_STATIC_FILES = {
