@@ -38,12 +38,7 @@ def startable_departments(person: Person) -> QuerySet:
     """The departments the person may start projects for (may_start_for, for a list)."""
     departments = Department.objects.filter(organization=person.organization, is_active=True)
     if not roles.in_coordinating_office(person):
-        handled = (
-            roles.current_positions(person)
-            .filter(role__in=roles.HANDLER_ROLES)
-            .values("department_id")
-        )
-        departments = departments.filter(pk__in=handled)
+        departments = departments.filter(pk__in=roles.handled_department_ids(person))
     return departments.order_by("sort_order", "code")
 
 

@@ -89,7 +89,7 @@ def managed_department_ids(person: Person) -> set[int] | None:
     office)."""
     if roles.in_coordinating_office(person):
         return None
-    return _handled(person)
+    return roles.handled_department_ids(person)
 
 
 def may_edit(person: Person | None, notice: Notice) -> bool:
@@ -144,18 +144,10 @@ def may_see_stats(person: Person, notice: Notice) -> bool:
 # Relaying, reminding, reporting.
 
 
-def _handled(person: Person) -> set[int]:
-    return set(
-        roles.current_positions(person)
-        .filter(role__in=roles.HANDLER_ROLES)
-        .values_list("department_id", flat=True)
-    )
-
-
 def relay_departments(person: Person) -> set[int]:
     """The departments whose notices this person relays: those they act for (head,
     deputy head, liaison officer)."""
-    return _handled(person)
+    return roles.handled_department_ids(person)
 
 
 def may_relay_to(person: Person, department: Department) -> bool:

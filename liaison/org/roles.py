@@ -131,16 +131,21 @@ def office_ids(organization: Organization) -> set[int]:
     }
 
 
-def _any(*conditions: Exists) -> bool:
+def _any(person: Person, *conditions: Exists) -> bool:
     """Whether any of the conditions holds, asked in one query (the navigation asks some
     roles on every page)."""
-    return Organization.objects.filter(reduce(operator.or_, conditions)).exists()
+    return (
+        Organization.objects.filter(pk=person.organization_id)
+        .filter(reduce(operator.or_, conditions))
+        .exists()
+    )
 
 
 def is_leader(person: Person) -> bool:
     """Leader in charge of some department now, or chair or vice chair of an active
     coordination group."""
     return _any(
+        person,
         Exists(LeaderInCharge.objects.current().filter(leader=person)),
         Exists(
             GroupMembership.objects.filter(
@@ -190,23 +195,23 @@ def leader_in_charge(department: Department) -> Person | None:
     return assignment.leader if assignment else None
 
 
+def _leading_groups(organization_id: int):
+    # Should an organization mark two, the first by name is the one.
+    return CoordinationGroup.objects.filter(
+        organization_id=organization_id, is_leading_group=True, is_active=True
+    ).order_by("name", "pk")
+
+
 def leading_group(organization: Organization) -> CoordinationGroup | None:
-    return (
-        CoordinationGroup.objects.filter(
-            organization=organization, is_leading_group=True, is_active=True
-        )
-        .select_related("office_department")
-        .first()
-    )
+    return _leading_groups(organization.pk).select_related("office_department").first()
 
 
 def in_leading_group(person: Person) -> bool:
     """A member of the organization's leading group (leading_group), or working in its
     office."""
-    group = CoordinationGroup.objects.filter(
-        organization_id=person.organization_id, is_leading_group=True, is_active=True
-    ).order_by(*CoordinationGroup._meta.ordering)[:1]
+    group = _leading_groups(person.organization_id)[:1]
     return _any(
+        person,
         Exists(GroupMembership.objects.filter(person=person, group=Subquery(group.values("pk")))),
         Exists(
             current_positions(person).filter(department=Subquery(group.values("office_department")))

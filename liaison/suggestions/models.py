@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from liaison.core.models import AppendOnlyModel
+from liaison.core.models import Event
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Organization, Person
 
@@ -193,7 +193,7 @@ class EventType(models.TextChoices):
     UNPUBLISHED = "unpublished", _("Reply withdrawn from publication")
 
 
-class SuggestionEvent(AppendOnlyModel):
+class SuggestionEvent(Event):
     """What the office did with a letter, by whom and when; never changed. Receiving a
     letter is no event: the letter is its own record, and an anonymous one names nobody."""
 
@@ -201,19 +201,14 @@ class SuggestionEvent(AppendOnlyModel):
         Suggestion, on_delete=models.CASCADE, related_name="events", verbose_name=_("suggestion")
     )
     type = models.CharField(_("what"), max_length=20, choices=EventType.choices)
+    # Always someone of the office: the system never acts on a letter.
     actor = models.ForeignKey(
         Person, verbose_name=_("who"), on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField(_("when"), default=timezone.now)
-    data = models.JSONField(_("details"), default=dict, blank=True)
 
-    class Meta:
+    class Meta(Event.Meta):
         verbose_name = _("suggestion event")
         verbose_name_plural = _("suggestion events")
-        ordering = ["at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(type__in=EventType.values), name="sugg_event_type"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_type_display()}"

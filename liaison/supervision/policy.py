@@ -30,6 +30,7 @@ from liaison.org.models import Person, Position
 from liaison.org.roles import (
     HANDLER_ROLES,
     current_positions,
+    handled_department_ids,
     in_coordinating_office,
     in_leading_group,
     in_supervision_office,
@@ -103,11 +104,7 @@ def sees_whole_board(person: Person) -> bool:
 
 def board_departments(person: Person) -> frozenset[int]:
     """The departments whose items a head, deputy head or liaison officer sees."""
-    return frozenset(
-        current_positions(person)
-        .filter(role__in=HANDLER_ROLES)
-        .values_list("department_id", flat=True)
-    )
+    return frozenset(handled_department_ids(person))
 
 
 def may_see_board(person: Person | None) -> bool:
