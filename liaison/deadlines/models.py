@@ -7,7 +7,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from liaison.matters.models import MatterKind, Urgency
 from liaison.worktime.domain import Unit
 
 UNIT_CHOICES = [
@@ -16,6 +15,15 @@ UNIT_CHOICES = [
     (Unit.WORKING_MINUTES.value, _("working minutes")),
     (Unit.CLOCK_MINUTES.value, _("minutes around the clock")),
 ]
+
+
+class Urgency(models.TextChoices):
+    """A matter's urgency. Defined here, with the service levels kept per urgency, and
+    used by the matters (liaison.matters.models.Urgency)."""
+
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+    EMERGENCY = "emergency", _("Emergency")
 
 
 class BreachAction(models.TextChoices):
@@ -30,7 +38,10 @@ def _percent_list(value) -> None:
 
 class ServiceLevel(models.Model):
     kind = models.ForeignKey(
-        MatterKind, verbose_name=_("kind"), on_delete=models.CASCADE, related_name="service_levels"
+        "matters.MatterKind",
+        verbose_name=_("kind"),
+        on_delete=models.CASCADE,
+        related_name="service_levels",
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     accept_within = models.PositiveIntegerField(

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from liaison.matters.models import MatterKind, Urgency
 from liaison.org.models import Department
 from liaison.worktime.domain import (
     Amount,
@@ -18,7 +17,7 @@ from liaison.worktime.domain import (
 )
 from liaison.worktime.services import snapshot_for
 
-from .models import BreachAction, ServiceLevel
+from .models import BreachAction, ServiceLevel, Urgency
 
 #: Seeded for every kind: (accept within, unit, reply within, unit). Emergencies follow
 #: the seeds' limits for urgent results (30 minutes) and for longer work (6 hours),
@@ -32,7 +31,8 @@ DEFAULT_LEVELS = {
 DEFAULT_REMINDERS = [50, 90]
 
 
-def seed_service_levels(kind: MatterKind) -> None:
+def seed_service_levels(kind) -> None:
+    """Give a matter kind (matters.MatterKind) the default service levels it lacks."""
     for urgency, (accept, accept_unit, reply, reply_unit) in DEFAULT_LEVELS.items():
         ServiceLevel.objects.get_or_create(
             kind=kind,
@@ -48,13 +48,14 @@ def seed_service_levels(kind: MatterKind) -> None:
         )
 
 
-@receiver(post_save, sender=MatterKind)
+# A lazy sender: deadlines does not import the matters (the matters use the deadlines).
+@receiver(post_save, sender="matters.MatterKind")
 def _seed_new_kind(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         seed_service_levels(instance)
 
 
-def service_level(kind: MatterKind, urgency: str) -> ServiceLevel:
+def service_level(kind, urgency: str) -> ServiceLevel:
     """The kind's service level for the urgency (seeded when missing, e.g. deleted)."""
     level = ServiceLevel.objects.filter(kind=kind, urgency=urgency).first()
     if level is None:
@@ -100,7 +101,7 @@ def clock(
 
 
 def step_clock(
-    kind: MatterKind,
+    kind,
     urgency: str,
     step: str,
     department: Department | None,

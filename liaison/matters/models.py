@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from liaison.core.models import Event, UploadedFile
+from liaison.deadlines.models import Urgency  # with the service levels, kept per urgency
 from liaison.org.models import Department, Organization, Person
 
 
@@ -43,12 +44,6 @@ OPEN_STATES = (
     State.REPLIED,
     State.ESCALATED,
 )
-
-
-class Urgency(models.TextChoices):
-    NORMAL = "normal", _("Normal")
-    URGENT = "urgent", _("Urgent")
-    EMERGENCY = "emergency", _("Emergency")
 
 
 class Rating(models.TextChoices):
