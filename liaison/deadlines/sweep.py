@@ -4,7 +4,7 @@ supervision deadlines, archiving).
 
 Its cost grows with what is due, not with the table: due matters are found through the
 index on next_check_at. Two sweeps at once, or the same sweep twice, are harmless: each
-matter is claimed under a row lock and re-checked (matters.services.check_clock), and the
+matter is claimed under a row lock and re-checked (matters.services.check_clocks), and the
 other apps' sweeps claim their rows the same way."""
 
 import datetime
