@@ -231,6 +231,8 @@ MEDIA_URL = "media/"
 # SQLite in the data folder by default, Redis (redis://host:6379/0) shared by several workers.
 QUEUE_URL = os.environ.get("QUEUE_URL", "")
 TASKS = {"default": {"BACKEND": "liaison.core.queue.HueyBackend"}}
+# The task every worker offers once a minute (liaison.core.queue): the deadlines sweep.
+PERIODIC_SWEEP_TASK = "liaison.deadlines.tasks.sweep"
 
 
 def _cache(url: str) -> dict:

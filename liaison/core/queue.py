@@ -236,7 +236,8 @@ def _from_timestamp(value: float | None) -> datetime.datetime | None:
 def run_periodic_sweep(queue: Queue, now: datetime.datetime | None = None) -> bool:
     """Run the deadlines sweep unless another one is still running or another worker has
     already swept this minute. Returns whether it ran."""
-    from liaison.deadlines.tasks import sweep
+    # Named in the settings: core imports no area.
+    sweep = import_string(settings.PERIODIC_SWEEP_TASK)
 
     now = now or timezone.now()
     lock = _take_sweep_lock(queue, now)

@@ -6,3 +6,12 @@ class MattersConfig(AppConfig):
     name = "liaison.matters"
     label = "matters"
     verbose_name = _("Matters")
+
+    def ready(self):
+        # Its part of the periodic sweep (liaison.deadlines.sweep).
+        from liaison.deadlines import sweep
+
+        from .services import periodic
+
+        sweep.register("matters.clocks", periodic.check_due_clocks, order=10)
+        sweep.register("matters.archiving", periodic.archive_old_closed_matters, order=20)

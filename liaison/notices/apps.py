@@ -6,3 +6,11 @@ class NoticesConfig(AppConfig):
     name = "liaison.notices"
     label = "notices"
     verbose_name = _("Notices")
+
+    def ready(self):
+        # Its part of the periodic sweep (liaison.deadlines.sweep).
+        from liaison.deadlines import sweep
+
+        from . import services
+
+        sweep.register("notices", services.sweep, order=50)
