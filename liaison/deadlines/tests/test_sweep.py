@@ -16,7 +16,7 @@ from django.urls import reverse
 from liaison.deadlines.models import BreachAction, ServiceLevel
 from liaison.deadlines.services import step_clock
 from liaison.deadlines.sweep import run_sweep
-from liaison.inbox.models import Ask, Notification
+from liaison.inbox.models import Ask, Delivery, DeliveryState, Notification
 from liaison.matters import services
 from liaison.matters.models import EscalationLevel, EventType, Matter, MatterEvent, State
 from liaison.matters.tests.factories import MatterFactory, build_hospital
@@ -91,6 +91,15 @@ def test_a_reminder_goes_to_the_holder_once_even_if_swept_twice(h, clock):
     assert [n.url for n in reminders] == [reverse("matters:detail", args=[matter.pk])]
     matter.refresh_from_db()
     assert len(matter.reminders_due) == 1 and matter.next_check_at > first
+
+
+def test_the_reminders_a_sweep_sends_are_handed_to_the_mail_in_the_same_sweep(h, clock):
+    # The areas' steps run in order: the matters' clocks before the inbox's deliveries.
+    matter = dispatched(h)
+    pending = Delivery.objects.filter(state=DeliveryState.PENDING).count()
+    counts = run_sweep(matter.next_check_at)
+    assert counts["reminded"] == 1
+    assert counts["deliveries_due"] == pending + 1
 
 
 def test_a_sweep_long_after_both_reminders_sends_one(h, clock):
