@@ -116,7 +116,7 @@ def test_the_token_endpoint_locks_out_with_a_translated_json_detail(nurse):
     answers = [api_login("wrong") for _ in range(LIMIT)]
 
     assert [a.status_code for a in answers[:-1]] == [400] * (LIMIT - 1)
-    assert answers[0].json()["detail"] == "无法使用提供的认证信息登录。"
+    assert answers[0].json()["detail"] == "用户名或密码不正确，无法登录。"
     assert answers[-1].status_code == 429
     assert answers[-1].json()["detail"] == chinese(lockout_message)
     assert api_login(PASSWORD).status_code == 429
