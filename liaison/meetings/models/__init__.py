@@ -13,40 +13,12 @@ before it starts, a cancellation without a reason, a participant row that names 
 or both of a department and a person, and an emergency meeting inside a series.
 """
 
-from .agenda import (
-    AgendaItem,
-    ItemSource,
-    ItemState,
-)
-from .attendance import (
-    AttendanceRecord,
-    Presence,
-)
-from .events import (
-    EventType,
-    MeetingEvent,
-)
-from .meetings import (
-    AGENDA_CUTOFF,
-    CalendarFeed,
-    EmergencyCall,
-    Meeting,
-    MeetingState,
-    Participant,
-)
-from .minutes import (
-    Decision,
-    Minutes,
-    MinutesReceipt,
-    MinutesState,
-)
-from .series import (
-    MAX_DURATION_MINUTES,
-    Attendance,
-    MeetingKind,
-    MeetingSeries,
-    Room,
-)
+from .agenda import AgendaItem, ItemSource, ItemState
+from .attendance import AttendanceRecord, Presence
+from .events import EventType, MeetingEvent
+from .meetings import AGENDA_CUTOFF, CalendarFeed, EmergencyCall, Meeting, MeetingState, Participant
+from .minutes import Decision, Minutes, MinutesReceipt, MinutesState
+from .series import MAX_DURATION_MINUTES, Attendance, MeetingKind, MeetingSeries, Room
 
 __all__ = [
     "AGENDA_CUTOFF",

@@ -10,11 +10,7 @@ from .agenda import (
     ItemInputSerializer,
     OrderSerializer,
 )
-from .attendance import (
-    AttendanceInputSerializer,
-    AttendanceRowSerializer,
-    PresenceInputSerializer,
-)
+from .attendance import AttendanceInputSerializer, AttendanceRowSerializer, PresenceInputSerializer
 from .fields import RoomCodeField
 from .meetings import (
     CallSerializer,

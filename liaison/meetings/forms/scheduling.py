@@ -1,8 +1,6 @@
-"""Forms of the meeting pages. They read and check the fields; every rule about
-meetings stays in services.py, whose refusals the views put on the form."""
+"""Forms to schedule a series, call an emergency meeting and move a meeting."""
 
 import datetime
-import json
 
 from django import forms
 from django.utils import timezone
@@ -12,44 +10,10 @@ from django.utils.translation import pgettext_lazy
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
 from liaison.org.models import Department, Person
 
-from . import recurrence, services
-from .models import MAX_DURATION_MINUTES, Attendance, MeetingKind, Room
-from .policy import organizable_departments
-
-
-class PersonWidgetMixin:
-    """Options a picker can match by pinyin and initials (zxx → 赵信息) as well as name."""
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        person = getattr(value, "instance", None)
-        if person is not None:
-            option["attrs"]["data-data"] = json.dumps(
-                {"pinyin": person.name_pinyin, "initials": person.name_initials}
-            )
-        return option
-
-
-class PersonSelect(PersonWidgetMixin, forms.Select):
-    pass
-
-
-class PersonSelectMultiple(PersonWidgetMixin, forms.SelectMultiple):
-    pass
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    widget = PersonSelect
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.title}" if obj.title else obj.name
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    widget = PersonSelectMultiple
-
-    def label_from_instance(self, obj):
-        return f"{obj.name} · {obj.title}" if obj.title else obj.name
+from .. import recurrence, services
+from ..models import MAX_DURATION_MINUTES, Attendance, MeetingKind, Room
+from ..policy import organizable_departments
+from .people import PeopleChoiceField, PersonChoiceField
 
 
 class _MeetingForm(forms.Form):
@@ -356,85 +320,3 @@ class MoveForm(forms.Form):
         return self.cleaned_data["start"] + datetime.timedelta(
             minutes=self.cleaned_data["duration"]
         )
-
-
-def _style(form: forms.Form) -> None:
-    for field in form.fields.values():
-        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-        field.widget.attrs.setdefault("class", css)
-
-
-class ItemForm(forms.Form):
-    """An agenda item proposed or arranged: its matter is given by number."""
-
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    matter = forms.CharField(
-        label=_("Matter number"), required=False, help_text=_("Optional, e.g. XT-2026-000012")
-    )
-    presenter = PersonChoiceField(
-        label=_("Presenter"), queryset=Person.objects.none(), required=False
-    )
-    minutes = forms.IntegerField(
-        label=_("Minutes"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
-    )
-    prebriefing = forms.CharField(
-        label=_("Pre-briefing (通气)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Read only by the people named below."),
-    )
-    prebriefed = PeopleChoiceField(
-        label=_("Pre-brief these people"), queryset=Person.objects.none(), required=False
-    )
-
-    def __init__(self, person: Person, *args, **kwargs):
-        kwargs.setdefault("auto_id", "item-%s")
-        super().__init__(*args, **kwargs)
-        people = Person.objects.filter(organization=person.organization, is_active=True).order_by(
-            "name_pinyin", "pk"
-        )
-        self.fields["presenter"].queryset = people
-        self.fields["prebriefed"].queryset = people
-        _style(self)
-        for name in ("presenter", "prebriefed"):
-            self.fields[name].widget.attrs["data-picker"] = name
-
-    @classmethod
-    def initial_for(cls, item) -> dict:
-        return {
-            "title": item.title,
-            "description": item.description,
-            "matter": item.matter.number if item.matter_id else "",
-            "presenter": item.presenter_id,
-            "minutes": item.minutes,
-            "prebriefing": item.prebriefing,
-            "prebriefed": [p.pk for p in item.prebriefed.all()],
-        }
-
-    def item_input(self, matter) -> services.ItemInput:
-        data = self.cleaned_data
-        return services.ItemInput(
-            title=data["title"],
-            description=data.get("description") or "",
-            matter=matter,
-            presenter=data.get("presenter"),
-            minutes=data.get("minutes"),
-            prebriefing=data.get("prebriefing") or "",
-            prebriefed=tuple(data.get("prebriefed") or ()),
-        )
-
-
-class CutoffForm(forms.Form):
-    cutoff = forms.DateTimeField(
-        label=_("The agenda closes"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-
-    def __init__(self, meeting, *args, **kwargs):
-        kwargs.setdefault("initial", {"cutoff": timezone.localtime(meeting.cutoff)})
-        kwargs.setdefault("auto_id", "cutoff-%s")
-        super().__init__(*args, **kwargs)
-        _style(self)

@@ -1,0 +1,26 @@
+"""Forms of the meeting pages. They read and check the fields; every rule about
+meetings stays in services.py, whose refusals the views put on the form."""
+
+from .agenda import CutoffForm, ItemForm
+from .people import (
+    PeopleChoiceField,
+    PersonChoiceField,
+    PersonSelect,
+    PersonSelectMultiple,
+    PersonWidgetMixin,
+)
+from .scheduling import REPEAT_CHOICES, EmergencyForm, MoveForm, SeriesForm
+
+__all__ = [
+    "REPEAT_CHOICES",
+    "CutoffForm",
+    "EmergencyForm",
+    "ItemForm",
+    "MoveForm",
+    "PeopleChoiceField",
+    "PersonChoiceField",
+    "PersonSelect",
+    "PersonSelectMultiple",
+    "PersonWidgetMixin",
+    "SeriesForm",
+]

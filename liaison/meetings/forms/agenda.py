@@ -1,0 +1,93 @@
+"""Forms of a meeting's agenda: an item, and when the agenda closes."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.org.models import Person
+
+from .. import services
+from ..models import MAX_DURATION_MINUTES
+from .people import PeopleChoiceField, PersonChoiceField
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+        field.widget.attrs.setdefault("class", css)
+
+
+class ItemForm(forms.Form):
+    """An agenda item proposed or arranged: its matter is given by number."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    matter = forms.CharField(
+        label=_("Matter number"), required=False, help_text=_("Optional, e.g. XT-2026-000012")
+    )
+    presenter = PersonChoiceField(
+        label=_("Presenter"), queryset=Person.objects.none(), required=False
+    )
+    minutes = forms.IntegerField(
+        label=_("Minutes"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
+    )
+    prebriefing = forms.CharField(
+        label=_("Pre-briefing (通气)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Read only by the people named below."),
+    )
+    prebriefed = PeopleChoiceField(
+        label=_("Pre-brief these people"), queryset=Person.objects.none(), required=False
+    )
+
+    def __init__(self, person: Person, *args, **kwargs):
+        kwargs.setdefault("auto_id", "item-%s")
+        super().__init__(*args, **kwargs)
+        people = Person.objects.filter(organization=person.organization, is_active=True).order_by(
+            "name_pinyin", "pk"
+        )
+        self.fields["presenter"].queryset = people
+        self.fields["prebriefed"].queryset = people
+        _style(self)
+        for name in ("presenter", "prebriefed"):
+            self.fields[name].widget.attrs["data-picker"] = name
+
+    @classmethod
+    def initial_for(cls, item) -> dict:
+        return {
+            "title": item.title,
+            "description": item.description,
+            "matter": item.matter.number if item.matter_id else "",
+            "presenter": item.presenter_id,
+            "minutes": item.minutes,
+            "prebriefing": item.prebriefing,
+            "prebriefed": [p.pk for p in item.prebriefed.all()],
+        }
+
+    def item_input(self, matter) -> services.ItemInput:
+        data = self.cleaned_data
+        return services.ItemInput(
+            title=data["title"],
+            description=data.get("description") or "",
+            matter=matter,
+            presenter=data.get("presenter"),
+            minutes=data.get("minutes"),
+            prebriefing=data.get("prebriefing") or "",
+            prebriefed=tuple(data.get("prebriefed") or ()),
+        )
+
+
+class CutoffForm(forms.Form):
+    cutoff = forms.DateTimeField(
+        label=_("The agenda closes"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, meeting, *args, **kwargs):
+        kwargs.setdefault("initial", {"cutoff": timezone.localtime(meeting.cutoff)})
+        kwargs.setdefault("auto_id", "cutoff-%s")
+        super().__init__(*args, **kwargs)
+        _style(self)
