@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from liaison.core.api import ErrorSerializer, refusals
 from liaison.matters import selectors as matter_selectors
 
-from .. import selectors, services
+from .. import policy, selectors, services
 from ..models import Meeting
 from ..serializers import (
     AgendaSerializer,
@@ -31,7 +31,9 @@ class AgendaActions:
             "previous_meeting": previous.pk if previous else None,
             "carried_over": carried,
         }
-        return Response(AgendaSerializer(data).data, status=code)
+        visible = policy.visible_matter_ids(self.person, [d.matter_id for d in carried])
+        context = {"visible_matters": visible}
+        return Response(AgendaSerializer(data, context=context).data, status=code)
 
     @extend_schema(
         methods=["GET"],

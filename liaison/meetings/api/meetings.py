@@ -75,6 +75,7 @@ class MeetingViewSet(
 
     def _answer(self, meeting, warnings=(), code=status.HTTP_200_OK) -> Response:
         meeting = _meeting_queryset().get(pk=meeting.pk)
+        warnings = selectors.clashes_seen_by(warnings, self.person)
         context = {"request": self.request, "warnings": warnings}
         return Response(MeetingSerializer(meeting, context=context).data, status=code)
 

@@ -29,6 +29,7 @@ class SeriesViewSet(PersonAPIMixin, viewsets.GenericViewSet):
             .prefetch_related(*PARTICIPANTS)
             .get(pk=series.pk)
         )
+        warnings = selectors.clashes_seen_by(warnings, self.person)
         context = {"request": self.request, "warnings": warnings}
         return Response(SeriesSerializer(series, context=context).data, status=code)
 

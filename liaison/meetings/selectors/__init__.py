@@ -37,11 +37,13 @@ from .record import (
     agenda_of,
     attendance_of,
     carried_actions,
+    clashes_seen_by,
     minutes_of,
     previous_meeting,
     readable_minutes,
     receipts_of,
     shown,
+    shown_all,
     without_matter,
 )
 
@@ -52,11 +54,13 @@ __all__ = [
     "agenda_of",
     "attendance_of",
     "carried_actions",
+    "clashes_seen_by",
     "minutes_of",
     "previous_meeting",
     "readable_minutes",
     "receipts_of",
     "shown",
+    "shown_all",
     "without_matter",
 ]
 
@@ -335,13 +339,13 @@ def meetings_about(matter) -> list[Meeting]:
     )
 
 
-def upcoming_for(person: Person, days: int = 60) -> list[Meeting]:
+def upcoming_for(person: Person, days: int = 60) -> list[tuple[Meeting, Shown]]:
+    """The person's coming meetings, each with what they see of it."""
     now = timezone.now()
-    return list(
-        meetings_between(
-            Scope(person.organization, person=person), now, now + datetime.timedelta(days=days)
-        ).filter(state=MeetingState.SCHEDULED)
-    )
+    meetings = meetings_between(
+        Scope(person.organization, person=person), now, now + datetime.timedelta(days=days)
+    ).filter(state=MeetingState.SCHEDULED)
+    return shown_all(meetings, person)
 
 
 # Calendars.

@@ -1,9 +1,11 @@
 """What a person sees of one meeting's record: its agenda (with pre-briefings only for
 the people named), its minutes (only for their readers), its attendance, and a linked
-matter's number and title (only for who may see the matter)."""
+matter's number and title (only for who may see the matter: also in the titles of other
+meetings a clash warning names)."""
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
 
@@ -63,6 +65,24 @@ def shown(meeting: Meeting, person: Person | None, visible: set[int] | None = No
         None,
         matter_hidden=True,
     )
+
+
+def shown_all(meetings: Iterable[Meeting], person: Person | None) -> list[tuple[Meeting, Shown]]:
+    """Each meeting with what the person sees of it, their matters read in one query."""
+    meetings = list(meetings)
+    visible = policy.visible_matter_ids(person, [m.matter_id for m in meetings])
+    return [(meeting, shown(meeting, person, visible)) for meeting in meetings]
+
+
+def clashes_seen_by(
+    clashes: Iterable[services.Clash], person: Person | None
+) -> list[services.Clash]:
+    """The clashes with the other meeting's title as the person sees it (a clash alone
+    leaves out the other meeting's matter for everyone)."""
+    clashes = list(clashes)
+    others = {c.other.pk: c.other for c in clashes}.values()
+    seen = {meeting.pk: as_seen.headline for meeting, as_seen in shown_all(others, person)}
+    return [replace(c, headline=seen[c.other.pk]) for c in clashes]
 
 
 @dataclass

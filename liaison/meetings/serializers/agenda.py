@@ -1,5 +1,6 @@
 """The agenda of a meeting as the API shows it, and what it accepts to change it."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from liaison.matters.serializers import UsernameField, UsernameInputField
@@ -44,13 +45,26 @@ class AgendaItemSerializer(serializers.Serializer):
 
 
 class CarriedActionSerializer(serializers.Serializer):
+    """A decision carried over; its matter's number only for who may see the matter
+    (the context's `visible_matters`, as on the page)."""
+
     title = serializers.CharField(read_only=True)
     matter = serializers.IntegerField(source="matter_id", read_only=True)
-    matter_number = serializers.CharField(source="matter.number", read_only=True)
+    matter_number = serializers.SerializerMethodField()
     matter_state = serializers.CharField(source="matter.state", read_only=True)
     owner_department = serializers.CharField(source="owner_department.code", read_only=True)
     responsible = UsernameField()
     due = serializers.DateField(read_only=True)
+
+    @extend_schema_field(
+        serializers.CharField(
+            allow_null=True, help_text="null when the person may not see the matter"
+        )
+    )
+    def get_matter_number(self, decision) -> str | None:
+        if decision.matter_id in self.context.get("visible_matters", ()):
+            return decision.matter.number
+        return None
 
 
 class AgendaSerializer(serializers.Serializer):

@@ -20,7 +20,8 @@ from .seats import HEAD, Seat, _key, invitations_of, seats_for
 @dataclass(frozen=True)
 class Clash:
     """A person, a department head or a room expected at two meetings at once. `start`
-    and `end` are the new (or moved) meeting's; `other` is the meeting it clashes with."""
+    and `end` are the new (or moved) meeting's; `other` is the meeting it clashes with;
+    `headline` its title as whoever is warned sees it (selectors.clashes_seen_by)."""
 
     kind: str  # "room", "head" or "person"
     start: datetime.datetime
@@ -29,11 +30,12 @@ class Clash:
     person: Person | None = None
     department: Department | None = None
     room: Room | None = None
+    headline: str | None = None
 
     @property
     def message(self) -> str:
         values = {
-            "meeting": self.other.headline,
+            "meeting": self.headline if self.headline is not None else self._anyones_headline(),
             "time": when_text(self.other.start),
             "person": self.person.name if self.person else "",
             "department": self.department.name if self.department else "",
@@ -50,6 +52,14 @@ class Clash:
                 % values
             )
         return _("%(person)s is also expected at %(meeting)s at %(time)s.") % values
+
+    def _anyones_headline(self) -> str:
+        """The other meeting's title without its matter's number and title: as anyone
+        may see it, until the selectors say who is warned."""
+        # The selectors import the services: imported when needed.
+        from ..selectors import shown
+
+        return shown(self.other, None).headline
 
 
 def find_clashes(
@@ -73,7 +83,7 @@ def find_clashes(
         state=MeetingState.SCHEDULED,
         start__lt=ends[-1],
         end__gt=starts[0],
-    ).select_related("series", "room")
+    ).select_related("series", "room", "matter")
     if exclude_series is not None:
         candidates = candidates.exclude(series=exclude_series)
     if exclude_meeting is not None:

@@ -4,8 +4,11 @@ every calendar file (a person's secret feed as its owner sees it, the API's cale
 a meeting's download). Texts that copy the matter's number or title (escalated items, an
 emergency meeting called about it) leave them out too."""
 
+import datetime
+
 import icalendar
 import pytest
+import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -197,3 +200,124 @@ def test_the_invitation_sent_to_many_leaves_the_matter_out(h, emergency, matter)
     calendar = selectors.calendar_for(emergency)
     text = events_text(calendar_feed.render(calendar, None))
     assert "紧急会议" in text and not leaks(text, matter)
+
+
+def test_my_meetings_leave_out_a_matter_i_may_not_see(client, h, emergency, matter):
+    # 儿科's nurse is called by name to the meeting about a matter she may not see.
+    [(meeting, seen)] = selectors.upcoming_for(h.p["outsider"])
+    assert meeting == emergency and seen.headline == "紧急会议：…" and seen.matter is None
+    [(meeting, seen)] = selectors.upcoming_for(h.p["xxk_head"])
+    assert seen.headline == f"紧急会议：{matter.title}" and seen.matter == matter
+    html = login(client, h.p["outsider"]).get("/meetings/mine/", **EN).content.decode()
+    assert 'data-testid="my-meeting"' in html and "紧急会议：…" in html
+    assert not leaks(html, matter)
+    html = login(client, h.p["xxk_head"]).get("/meetings/mine/", **EN).content.decode()
+    assert f"紧急会议：{matter.title}" in html
+
+
+@pytest.fixture
+def alongside(h, emergency):
+    """急诊科 (EK) calls its own meeting in the same room at the same time: it clashes with
+    the emergency meeting, whose matter 急诊科's head may not see."""
+    assert not can_view(h.p["ek_head"], emergency.matter)
+    return call_emergency(
+        h.p["ek_head"],
+        h.d["EK"],
+        room=emergency.room,
+        departments=[(h.d["EK"], Attendance.HEAD)],
+        title="急诊科碰头会",
+        start=emergency.start,
+    )
+
+
+def test_a_clash_names_the_other_meeting_as_the_warned_sees_it(h, emergency, matter, alongside):
+    clashes = services.find_clashes(
+        alongside.organization,
+        [(alongside.start, alongside.end)],
+        services.seats_of(alongside),
+        alongside.room,
+        exclude_meeting=alongside,
+    )
+    assert [c.other for c in clashes] == [emergency]
+    # On its own, a clash leaves the matter out for everyone.
+    assert "紧急会议：…" in clashes[0].message and not leaks(clashes[0].message, matter)
+    [hidden] = selectors.clashes_seen_by(clashes, h.p["ek_head"])
+    assert "紧急会议：…" in hidden.message and not leaks(hidden.message, matter)
+    [seen] = selectors.clashes_seen_by(clashes, h.p["xxk_head"])
+    assert f"紧急会议：{matter.title}" in seen.message
+
+
+def test_the_meeting_page_names_a_clashing_meeting_as_the_reader_sees_it(
+    client, h, emergency, matter, alongside
+):
+    url = f"/meetings/{alongside.pk}/"
+    html = login(client, h.p["ek_head"]).get(url, **EN).content.decode()
+    assert 'data-testid="clash"' in html and "紧急会议：…" in html and not leaks(html, matter)
+    html = login(client, h.p["xxk_head"]).get(url, **EN).content.decode()
+    assert f"紧急会议：{matter.title}" in html
+
+
+def test_the_api_warns_of_a_clash_without_a_matter_the_caller_may_not_see(
+    h, room, emergency, matter
+):
+    called = api(h.p["ek_head"]).post(
+        "/api/v1/meetings/emergency/",
+        {
+            "title": "急诊科碰头会",
+            "organizer": "EK",
+            "room": room.code,
+            "start": emergency.start.isoformat(),
+            "departments": [{"department": "EK", "attendance": "head"}],
+        },
+        format="json",
+    )
+    assert called.status_code == 201, called.json()
+    [warning] = called.json()["warnings"]
+    assert warning["meeting"] == emergency.pk and "紧急会议：…" in warning["message"]
+    assert not leaks(str(called.json()), matter)
+
+
+@pytest.fixture
+def carried(h, room):
+    """A series' first meeting held with approved minutes whose decision became a matter
+    of 信息科's; the agenda of the next meeting carries it over. 门诊部's head reads the
+    minutes (his department is invited) but may not see 信息科's matter."""
+    series = SeriesFactory(
+        by=h.p["xxk_head"],
+        organizer=h.d["XXK"],
+        room=room,
+        chair=h.p["president"],
+        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["MZB"], Attendance.HEAD)],
+    )
+    first, following = series.meetings.order_by("start")[:2]
+    with time_machine.travel(first.start + datetime.timedelta(minutes=30), tick=False):
+        services.save_minutes(
+            first,
+            h.p["xxk_head"],
+            services.MinutesInput(
+                summary="纪要",
+                decisions=(
+                    services.DecisionInput(
+                        "更换叫号服务器",
+                        h.d["XXK"],
+                        h.p["xxk_staff"],
+                        timezone.localdate() + datetime.timedelta(days=20),
+                    ),
+                ),
+            ),
+        )
+        services.approve_minutes(first, h.p["president"])
+    [decision] = selectors.carried_actions(following, h.p["mzb_head"])[1]
+    assert can_view(h.p["xxk_head"], decision.matter)
+    assert not can_view(h.p["mzb_head"], decision.matter)
+    return following, decision.matter
+
+
+def test_the_agenda_api_carries_a_decision_over_without_a_matter_number_one_may_not_see(h, carried):
+    following, matter = carried
+    url = f"/api/v1/meetings/{following.pk}/agenda/"
+    [seen] = api(h.p["xxk_head"]).get(url).data["carried_over"]
+    assert seen["matter_number"] == matter.number
+    [hidden] = api(h.p["mzb_head"]).get(url).data["carried_over"]
+    assert hidden["title"] == "更换叫号服务器" and hidden["matter_number"] is None
+    assert matter.number not in str(hidden)

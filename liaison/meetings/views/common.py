@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from liaison.core.errors import ServiceError
 from liaison.org.models import Department, DepartmentKind, Person
 
-from .. import services
+from .. import selectors, services
 from ..models import Meeting
 
 
@@ -23,7 +23,7 @@ def _person(request) -> Person:
 
 
 def _warn(request, clashes) -> None:
-    for clash in clashes:
+    for clash in selectors.clashes_seen_by(clashes, _person(request)):
         messages.warning(request, _("Clash: %(message)s") % {"message": clash.message})
 
 

@@ -31,12 +31,15 @@ def detail(request, pk):
     )
     upcoming = meeting.state == MeetingState.SCHEDULED and meeting.end > now
     clashes = (
-        services.find_clashes(
-            meeting.organization,
-            [(meeting.start, meeting.end)],
-            services.seats_of(meeting),
-            meeting.room,
-            exclude_meeting=meeting,
+        selectors.clashes_seen_by(
+            services.find_clashes(
+                meeting.organization,
+                [(meeting.start, meeting.end)],
+                services.seats_of(meeting),
+                meeting.room,
+                exclude_meeting=meeting,
+            ),
+            person,
         )
         if upcoming
         else []
