@@ -22,22 +22,23 @@ from .common import (
     _event,
     _lock_agenda_meeting,
     _meeting_person,
+    _named,
     _require_manage,
     _require_text,
     _tell,
 )
 
 
-def _require_open_agenda(meeting: Meeting) -> None:
+def _require_open_agenda(meeting: Meeting, person: Person) -> None:
     """The agenda changes until the meeting is held or cancelled."""
     if meeting.state == MeetingState.CANCELLED:
         raise WrongState(
             _("%(meeting)s was cancelled at %(time)s.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.cancelled_at)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.cancelled_at)}
         )
     if meeting.state == MeetingState.HELD:
         raise WrongState(
-            _("%(meeting)s was held; its agenda is closed.") % {"meeting": meeting.headline}
+            _("%(meeting)s was held; its agenda is closed.") % {"meeting": _named(meeting, person)}
         )
 
 
@@ -82,7 +83,7 @@ def set_agenda_cutoff(meeting: Meeting, person: Person, cutoff: datetime.datetim
     """The organizers set when proposals close for one meeting (by default AGENDA_CUTOFF
     before its start)."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_open_agenda(meeting)
+    _require_open_agenda(meeting, person)
     _require_manage(person, meeting)
     if not isinstance(cutoff, datetime.datetime):
         raise InvalidInput(_("Choose when the agenda closes."))
@@ -108,19 +109,19 @@ def propose_item(meeting: Meeting, person: Person, data: ItemInput) -> AgendaIte
     deputies and liaison officer, and anyone expected at the meeting, may. The
     organizers may add items later too: they decide what the meeting discusses."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_open_agenda(meeting)
+    _require_open_agenda(meeting, person)
     manages = policy.may_manage_meeting(person, meeting)
     department = policy.invited_department(meeting, person)
     if not manages and not policy.is_invited_to_propose(person, meeting):
         raise NotAllowed(
             _("Only the departments and people invited to %(meeting)s propose its agenda.")
-            % {"meeting": meeting.headline}
+            % {"meeting": _named(meeting, person)}
         )
     now = timezone.now()
     if now >= meeting.cutoff and not manages:
         raise WrongState(
             _("The agenda of %(meeting)s closed at %(time)s; ask the organizers.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.cutoff)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.cutoff)}
         )
     title = _check_item(meeting, person, data)
     if data.matter is not None and meeting.agenda.filter(matter=data.matter).exists():
@@ -194,7 +195,7 @@ def decide_item(item: AgendaItem, person: Person, *, accept: bool, reason: str =
     """The organizers accept a proposed item onto the agenda, or decline it with a reason."""
     item = _lock_item(item)
     meeting = item.meeting
-    _require_open_agenda(meeting)
+    _require_open_agenda(meeting, person)
     _require_manage(person, meeting)
     wanted = ItemState.ACCEPTED if accept else ItemState.DECLINED
     if item.state == wanted:
@@ -236,11 +237,11 @@ def arrange_item(item: AgendaItem, person: Person, data: ItemInput) -> AgendaIte
     item: title, presenter, time slot, pre-briefing and whom it is for."""
     item = _lock_item(item)
     meeting = item.meeting
-    _require_open_agenda(meeting)
+    _require_open_agenda(meeting, person)
     if not policy.may_arrange_item(person, item):
         raise NotAllowed(
             _("Only the organizers of %(meeting)s arrange its agenda.")
-            % {"meeting": meeting.headline}
+            % {"meeting": _named(meeting, person)}
         )
     if item.prebriefing and not policy.may_read_prebriefing(person, item):
         # Who cannot read a pre-briefing cannot change it either; it stays as it is.
@@ -301,7 +302,7 @@ def arrange_item(item: AgendaItem, person: Person, data: ItemInput) -> AgendaIte
 def order_agenda(meeting: Meeting, person: Person, item_ids: list[int]) -> list[AgendaItem]:
     """The organizers put the items in the order given (every item of the meeting, once)."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_open_agenda(meeting)
+    _require_open_agenda(meeting, person)
     _require_manage(person, meeting)
     items = {item.pk: item for item in meeting.agenda.all()}
     if sorted(item_ids) != sorted(items):

@@ -13,7 +13,7 @@ from liaison.org.models import Person
 
 from .. import policy
 from ..models import AttendanceRecord, EventType, Meeting, MeetingState, Minutes, Presence
-from .common import _event, _lock_agenda_meeting, _meeting_person
+from .common import _event, _lock_agenda_meeting, _meeting_person, _named
 from .seats import seats_of
 
 
@@ -21,20 +21,20 @@ def _require_record(person: Person, meeting: Meeting) -> None:
     if not policy.may_record(person, meeting):
         raise NotAllowed(
             _("Only the organizers and the recorder of %(meeting)s record it.")
-            % {"meeting": meeting.headline}
+            % {"meeting": _named(meeting, person)}
         )
 
 
-def _require_started(meeting: Meeting) -> None:
+def _require_started(meeting: Meeting, person: Person) -> None:
     if meeting.state == MeetingState.CANCELLED:
         raise WrongState(
             _("%(meeting)s was cancelled at %(time)s.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.cancelled_at)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.cancelled_at)}
         )
     if meeting.start > timezone.now():
         raise WrongState(
             _("%(meeting)s begins at %(time)s; it is recorded once it has begun.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.start)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.start)}
         )
 
 
@@ -63,7 +63,7 @@ def record_attendance(
     """Record who of those expected came, who was absent and why, who sent a
     substitute. A person recorded again is recorded anew."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_started(meeting)
+    _require_started(meeting, person)
     _require_record(person, meeting)
     _require_draft_minutes(meeting)
     expected = seats_of(meeting)

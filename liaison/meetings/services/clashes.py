@@ -12,7 +12,7 @@ from liaison.core.plain import when_text
 from liaison.org.models import Department, Organization, Person
 
 from ..models import Meeting, MeetingSeries, MeetingState, Room
-from .common import MAX_CLASHES
+from .common import MAX_CLASHES, _named
 from .occurrences import extend_horizon
 from .seats import HEAD, Seat, _key, invitations_of, seats_for
 
@@ -35,7 +35,8 @@ class Clash:
     @property
     def message(self) -> str:
         values = {
-            "meeting": self.headline if self.headline is not None else self._anyones_headline(),
+            # Until the selectors say who is warned, as anyone may see it.
+            "meeting": self.headline if self.headline is not None else _named(self.other, None),
             "time": when_text(self.other.start),
             "person": self.person.name if self.person else "",
             "department": self.department.name if self.department else "",
@@ -52,14 +53,6 @@ class Clash:
                 % values
             )
         return _("%(person)s is also expected at %(meeting)s at %(time)s.") % values
-
-    def _anyones_headline(self) -> str:
-        """The other meeting's title without its matter's number and title: as anyone
-        may see it, until the selectors say who is warned."""
-        # The selectors import the services: imported when needed.
-        from ..selectors import shown
-
-        return shown(self.other, None).headline
 
 
 def find_clashes(

@@ -204,11 +204,21 @@ def _lock_agenda_meeting(meeting: Meeting) -> Meeting:
     )
 
 
+def _named(meeting: Meeting, person: Person | None) -> str:
+    """The meeting's title in a refusal or a warning, as the person sees it: without its
+    matter's number and title when they may not see the matter (anyone in the
+    organization may try, and be refused)."""
+    # The selectors import the services: imported when needed.
+    from ..selectors import shown
+
+    return shown(meeting, person).headline
+
+
 def _require_manage(person: Person, meeting: Meeting) -> None:
     if not policy.may_manage_meeting(person, meeting):
         raise NotAllowed(
             _("Only the chair and the organizers of %(meeting)s can change it.")
-            % {"meeting": meeting.headline}
+            % {"meeting": _named(meeting, person)}
         )
 
 

@@ -31,6 +31,7 @@ from .common import (
     _event,
     _lock_agenda_meeting,
     _meeting_person,
+    _named,
     _require_text,
     _tell,
     meeting_url,
@@ -82,7 +83,7 @@ def save_minutes(meeting: Meeting, person: Person, data: MinutesInput) -> Minute
     their decisions, each with owner department, responsible person and due date. They
     stay a draft, changeable, until the chair approves them."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_started(meeting)
+    _require_started(meeting, person)
     _require_record(person, meeting)
     minutes = _require_draft_minutes(meeting)
     summary = _require_text(data.summary, _("Write the summary of the meeting."))
@@ -150,10 +151,11 @@ def approve_minutes(meeting: Meeting, person: Person) -> Minutes:
     by the chair, through the matters' services); the meeting is held; the minutes are
     archived (read-only) and sent to everyone expected or recorded, with read receipts."""
     meeting = _lock_agenda_meeting(meeting)
-    _require_started(meeting)
+    _require_started(meeting, person)
     if not policy.may_approve(person, meeting):
         raise NotAllowed(
-            _("Only the chair of %(meeting)s approves its minutes.") % {"meeting": meeting.headline}
+            _("Only the chair of %(meeting)s approves its minutes.")
+            % {"meeting": _named(meeting, person)}
         )
     minutes = _require_draft_minutes(meeting)
     if minutes is None:

@@ -35,6 +35,7 @@ from .common import (
     _check_place,
     _event,
     _lock_meeting,
+    _named,
     _require_manage,
     _require_text,
     _tell,
@@ -44,12 +45,12 @@ from .seats import seats_of
 from .series import _set_participants
 
 
-def _require_scheduled(meeting: Meeting, now: datetime.datetime) -> None:
+def _require_scheduled(meeting: Meeting, person: Person, now: datetime.datetime) -> None:
     if meeting.state == MeetingState.CANCELLED:
         raise WrongState(
             _("%(meeting)s was cancelled by %(person)s at %(time)s.")
             % {
-                "meeting": meeting.headline,
+                "meeting": _named(meeting, person),
                 "person": meeting.cancelled_by.name if meeting.cancelled_by else "—",
                 "time": when_text(meeting.cancelled_at),
             }
@@ -57,7 +58,7 @@ def _require_scheduled(meeting: Meeting, now: datetime.datetime) -> None:
     if meeting.state != MeetingState.SCHEDULED or meeting.start <= now:
         raise WrongState(
             _("%(meeting)s began at %(time)s; it can no longer be moved or cancelled.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.start)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.start)}
         )
 
 
@@ -77,7 +78,7 @@ def move_meeting(
     calendars show the change as an exception."""
     meeting = _lock_meeting(meeting)
     now = timezone.now()
-    _require_scheduled(meeting, now)
+    _require_scheduled(meeting, person, now)
     _require_manage(person, meeting)
     if not isinstance(start, datetime.datetime):
         raise InvalidInput(_("Choose the new start."))
@@ -141,7 +142,7 @@ def cancel_meeting(meeting: Meeting, person: Person, *, reason: str) -> Meeting:
     """Cancel one meeting, with a reason; an occurrence's series goes on."""
     meeting = _lock_meeting(meeting)
     now = timezone.now()
-    _require_scheduled(meeting, now)
+    _require_scheduled(meeting, person, now)
     _require_manage(person, meeting)
     reason = _require_text(reason, _("Say why the meeting is cancelled."))
     meeting.state = MeetingState.CANCELLED
@@ -279,13 +280,13 @@ def confirm_attendance(meeting: Meeting, person: Person) -> EmergencyCall:
     if meeting.state == MeetingState.CANCELLED:
         raise WrongState(
             _("%(meeting)s was cancelled at %(time)s.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.cancelled_at)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.cancelled_at)}
         )
     now = timezone.now()
     if meeting.end <= now:
         raise WrongState(
             _("%(meeting)s ended at %(time)s.")
-            % {"meeting": meeting.headline, "time": when_text(meeting.end)}
+            % {"meeting": _named(meeting, person), "time": when_text(meeting.end)}
         )
     call = EmergencyCall.objects.filter(meeting=meeting, person=person).first()
     if call is None:

@@ -1,8 +1,10 @@
 """A matter linked to a meeting or an agenda item shows its number and title only to
 people who may see the matter: on the meeting page, on the agenda (page and API), and in
 every calendar file (a person's secret feed as its owner sees it, the API's calendar and
-a meeting's download). Texts that copy the matter's number or title (escalated items, an
-emergency meeting called about it) leave them out too."""
+a meeting's download), in my meetings and in the agenda's decisions carried over (API).
+Texts that copy the matter's number or title (escalated items, an emergency meeting
+called about it) leave them out too, also where they name the meeting: clash warnings and
+refusals."""
 
 import datetime
 
@@ -14,7 +16,7 @@ from rest_framework.test import APIClient
 
 from liaison.core import tokens
 from liaison.matters.models import State
-from liaison.matters.services import can_view
+from liaison.matters.services import NotAllowed, WrongState, can_view
 from liaison.matters.tests.factories import MatterFactory
 from liaison.meetings import calendar_feed, selectors, services
 from liaison.meetings.models import Attendance
@@ -200,6 +202,27 @@ def test_the_invitation_sent_to_many_leaves_the_matter_out(h, emergency, matter)
     calendar = selectors.calendar_for(emergency)
     text = events_text(calendar_feed.render(calendar, None))
     assert "紧急会议" in text and not leaks(text, matter)
+
+
+def test_a_refusal_names_the_meeting_as_the_refused_sees_it(h, emergency, matter):
+    # Anyone in the organization may try to cancel a meeting, which has begun already.
+    with pytest.raises(WrongState) as refused:
+        services.cancel_meeting(emergency, h.p["outsider"], reason="不开了")
+    assert "紧急会议：…" in refused.value.message and not leaks(refused.value.message, matter)
+    with pytest.raises(WrongState) as refused:
+        services.cancel_meeting(emergency, h.p["mzb_staff"], reason="不开了")
+    assert f"紧急会议：{matter.title}" in refused.value.message
+    with pytest.raises(NotAllowed) as refused:
+        services.record_attendance(emergency, h.p["outsider"], [])
+    assert "紧急会议：…" in refused.value.message and not leaks(refused.value.message, matter)
+
+
+def test_the_api_refuses_without_a_matter_the_caller_may_not_see(h, emergency, matter):
+    refused = api(h.p["outsider"]).post(
+        f"/api/v1/meetings/{emergency.pk}/cancel/", {"reason": "不开了"}, format="json"
+    )
+    assert refused.status_code == 409
+    assert "紧急会议：…" in refused.json()["detail"] and not leaks(str(refused.json()), matter)
 
 
 def test_my_meetings_leave_out_a_matter_i_may_not_see(client, h, emergency, matter):
