@@ -327,16 +327,18 @@ def month_grid(
     return [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
 
 
-def meetings_about(matter) -> list[Meeting]:
-    """The meetings a matter was called for, was on the agenda of, or was decided at."""
-    return list(
+def meetings_about(matter, person: Person | None) -> list[tuple[Meeting, Shown]]:
+    """The meetings a matter was called for, was on the agenda of, or was decided at, each
+    as the person sees it (one may be called about another matter they may not see)."""
+    meetings = (
         Meeting.objects.filter(
             Q(matter=matter) | Q(agenda__matter=matter) | Q(minutes__decisions__matter=matter)
         )
-        .select_related("series")
+        .select_related("series", "matter")
         .distinct()
         .order_by("start", "pk")[:20]
     )
+    return shown_all(meetings, person)
 
 
 def upcoming_for(person: Person, days: int = 60) -> list[tuple[Meeting, Shown]]:

@@ -25,4 +25,6 @@ def matter_meetings(context, matter) -> MatterMeetings:
     may call an emergency meeting about it."""
     request = context.get("request")
     person = getattr(request, "person", None) if request is not None else None
-    return MatterMeetings(selectors.meetings_about(matter), policy.may_call_about(person, matter))
+    return MatterMeetings(
+        selectors.meetings_about(matter, person), policy.may_call_about(person, matter)
+    )

@@ -238,6 +238,24 @@ def test_my_meetings_leave_out_a_matter_i_may_not_see(client, h, emergency, matt
     assert f"紧急会议：{matter.title}" in html
 
 
+def test_a_matters_meetings_leave_out_another_matter_the_reader_may_not_see(
+    client, h, emergency, matter
+):
+    # 儿科's nurse raised a matter of her own, which is put on the emergency meeting's
+    # agenda: her matter's page lists the meeting, called about a matter she may not see.
+    own = MatterFactory(originator=h.p["outsider"], by=h, state=State.ACCEPTED)
+    services.propose_item(
+        emergency, h.p["xxk_head"], services.ItemInput(title="候诊区屏幕", matter=own)
+    )
+    [(meeting, seen)] = selectors.meetings_about(own, h.p["outsider"])
+    assert meeting == emergency and seen.headline == "紧急会议：…"
+    [(meeting, seen)] = selectors.meetings_about(own, h.p["xxk_head"])
+    assert seen.headline == f"紧急会议：{matter.title}"
+    html = login(client, h.p["outsider"]).get(f"/matters/{own.pk}/", **EN).content.decode()
+    assert 'data-testid="matter-meeting"' in html and "紧急会议：…" in html
+    assert not leaks(html, matter)
+
+
 @pytest.fixture
 def alongside(h, emergency):
     """急诊科 (EK) calls its own meeting in the same room at the same time: it clashes with
