@@ -6,6 +6,7 @@ app_name = "suggestions"
 urlpatterns = [
     path("", views.suggestion_list, name="list"),
     path("new/", views.new, name="new"),
+    path("sent/", views.sent, name="sent"),
     path("mine/", views.mine, name="mine"),
     path("code/", views.by_code, name="by-code"),
     path("published/", views.published, name="published"),

@@ -2,11 +2,13 @@
 reply with the code, the office's list and letter page with reply, route and publish, my
 letters, and the published replies.
 
-Views are thin: they read the input, call selectors and services, and render. The page
-that shows a new letter's code is the answer to the post itself (no redirect), so the code
-is never put in a session, a message or a URL.
+Views are thin: they read the input, call selectors and services, and render. A sent
+letter redirects to the page that shows its code once (so a refresh cannot send it again);
+the code travels only in a short-lived signed cookie in the writer's own browser, deleted
+when shown, never in a session, a message, a URL or the database.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -32,12 +34,44 @@ def _person(request) -> Person:
     return request.person
 
 
-def _created(request, suggestion, code, organization):
-    return render(
-        request,
-        "suggestions/created.html",
-        {"suggestion": suggestion, "code": code, "organization": organization},
+SENT_COOKIE = "liaison_letter_sent"
+SENT_SALT = "liaison.suggestions.sent"
+SENT_SECONDS = 10 * 60
+
+
+def _created(code):
+    response = redirect("suggestions:sent")
+    response.set_signed_cookie(
+        SENT_COOKIE,
+        code,
+        salt=SENT_SALT,
+        max_age=SENT_SECONDS,
+        path="/suggestions/",
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Strict",
     )
+    return response
+
+
+@privacy.unlogged
+def sent(request):
+    """The new letter's code, shown once: the cookie that carried it is deleted."""
+    code = request.get_signed_cookie(
+        SENT_COOKIE, default=None, salt=SENT_SALT, max_age=SENT_SECONDS
+    )
+    suggestion = services.find_by_code(code) if code else None
+    if suggestion is None:
+        messages.info(request, _("A letter's code is shown only once, right after sending."))
+        response = redirect("suggestions:by-code")
+    else:
+        response = render(
+            request,
+            "suggestions/created.html",
+            {"suggestion": suggestion, "code": code, "organization": suggestion.organization},
+        )
+    response.delete_cookie(SENT_COOKIE, path="/suggestions/", samesite="Strict")
+    return response
 
 
 # Writing.
@@ -51,7 +85,7 @@ def new(request):
     form = SuggestionForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion, code = services.submit(
+            _suggestion, code = services.submit(
                 organization,
                 form.suggestion_input(),
                 channel=Channel.STAFF,
@@ -60,7 +94,7 @@ def new(request):
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            return _created(request, suggestion, code, organization)
+            return _created(code)
     return render(
         request,
         "suggestions/new.html",
@@ -74,13 +108,13 @@ def public_new(request, organization_code):
     form = PublicSuggestionForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
         try:
-            suggestion, code = services.submit(
+            _suggestion, code = services.submit(
                 organization, form.suggestion_input(), channel=Channel.PUBLIC
             )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
-            return _created(request, suggestion, code, organization)
+            return _created(code)
     return render(
         request,
         "suggestions/new.html",

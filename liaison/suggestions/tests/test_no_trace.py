@@ -102,6 +102,7 @@ def test_a_signed_in_member_of_staff_writes_anonymously_without_a_trace(h, write
                 "body": "周一上午九点前后导诊台多次无人值守，患者找不到挂号窗口。",
                 "anonymous": "on",
             },
+            follow=True,  # sent, then redirected to the page that shows the code once
         )
     code = CODE.search(response.content.decode()).group(1)
 
@@ -141,6 +142,7 @@ def test_the_public_writes_anonymously_without_a_trace(h, caplog):
                 "captcha_token": token,
                 "captcha_answer": str(captcha.solve(token)),
             },
+            follow=True,
         )
 
     assert CODE.search(response.content.decode())

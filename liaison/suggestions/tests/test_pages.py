@@ -42,15 +42,31 @@ def public_form(client, organization) -> dict:
 def test_staff_write_a_letter_and_see_its_code_once(h):
     client = client_of(h.p["outsider"])
 
-    response = client.post("/suggestions/new/", letter())
+    sent = client.post("/suggestions/new/", letter())
 
-    assert response.status_code == 200
+    assert sent.status_code == 302 and sent["Location"] == "/suggestions/sent/"
+    assert "no-store" in sent["Cache-Control"]
+    response = client.get(sent["Location"])
     code = CODE.search(response.content.decode()).group(1)
     suggestion = Suggestion.objects.get()
     assert services.find_by_code(code) == suggestion
     assert suggestion.writer == h.p["outsider"]
     assert "no-store" in response["Cache-Control"]
     assert code not in str(dict(client.session))
+    # Shown once: coming back (a refresh) neither shows the code nor sends it again.
+    again = client.get("/suggestions/sent/", follow=True)
+    assert code not in again.content.decode()
+    assert "shown only once" in again.content.decode()
+    assert Suggestion.objects.count() == 1
+
+
+def test_a_forged_sent_cookie_shows_nothing(h):
+    client = client_of(h.p["outsider"])
+    client.cookies["liaison_letter_sent"] = "2345-6789-ABCD"
+
+    response = client.get("/suggestions/sent/")
+
+    assert response.status_code == 302 and "retrieval-code" not in response.content.decode()
 
 
 def test_the_form_says_what_is_kept(h):
@@ -88,8 +104,10 @@ def test_the_public_writes_anonymously_past_the_captcha(h):
     response = client.post(
         f"/suggestions/public/{h.organization.code}/",
         letter(anonymous="on", **public_form(client, h.organization)),
+        follow=True,
     )
 
+    assert response.redirect_chain == [("/suggestions/sent/", 302)]
     assert CODE.search(response.content.decode())
     suggestion = Suggestion.objects.get()
     assert (suggestion.anonymous, suggestion.channel, suggestion.writer) == (True, "public", None)
