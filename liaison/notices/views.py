@@ -172,11 +172,13 @@ def detail(request, pk):
         for r in notice.relays.select_related("department")
         if r.relayed_at is None and r.department_id in mine
     ]
+    may_publish = policy.may_publish(person, notice)
     context = {
         "notice": notice,
         "manages": manages,
         "may_edit": policy.may_edit(person, notice),
-        "may_publish": policy.may_publish(person, notice),
+        "may_publish": may_publish,
+        "reach": services.reach_counts(notice) if may_publish else None,
         "may_pin": policy.may_pin(person, notice),
         "may_withdraw": policy.may_withdraw(person, notice),
         "receipt": selectors.receipt_of(person, notice),

@@ -3,6 +3,7 @@ relaying through liaison officers, read receipts, reminders, withdrawing, pinnin
 the liaison desk's reports. The only place their state changes; pages, the API, the
 worker and the sweep call these names. Who may do what is liaison.notices.policy's."""
 
+from .audience import reach_counts
 from .common import tell
 from .desk import report_problem
 from .publishing import publish_notice
@@ -18,6 +19,7 @@ __all__ = [
     "edit_draft",
     "mark_read",
     "publish_notice",
+    "reach_counts",
     "relay_notice",
     "remind",
     "report_problem",

@@ -115,3 +115,13 @@ def resolve_audience(notice: Notice) -> Reach:
         for person_id in others:
             reach.direct[person_id] = first.get(person_id)
     return reach
+
+
+def reach_counts(notice: Notice) -> tuple[int, int]:
+    """How many departments and how many people publishing the notice would reach today,
+    for the confirmation that says so."""
+    reach = resolve_audience(notice)
+    people = set(reach.direct)
+    for members in reach.members.values():
+        people |= set(members)
+    return len(reach.departments), len(people)

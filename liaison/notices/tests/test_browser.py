@@ -63,6 +63,8 @@ def test_publish_relay_read_and_remind(browser, live_server, hospital):
     for name in ("药剂科", "儿科", "信息科"):
         pick(office, "departments", name)
     office.screenshot(path=ARTIFACTS_DIR / "notice-form.png", full_page=True)
+    office.get_by_test_id("publish-open").click()
+    expect(office.get_by_test_id("publish-confirmation")).to_contain_text("withdrawn")
     office.get_by_test_id("publish").click()
     expect(office.get_by_test_id("notice-title")).to_have_text(TITLE)
     expect(office.get_by_test_id("stats-row")).to_have_count(3)

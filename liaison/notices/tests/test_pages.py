@@ -189,3 +189,24 @@ def test_the_lists(h, login):
     head = login("xxk_head")
     mine = head.get(reverse("notices:list")).content.decode()
     assert "第一条" in mine and "草稿一则" not in mine
+
+
+def test_publishing_a_draft_asks_first_saying_whom_it_reaches(h, login):
+    data = services.NoticeInput(
+        title="关于开展院感自查的通知",
+        body="各科室于本周五前完成自查。",
+        author_department=h.d["YB"],
+        departments=(h.d["XXK"], h.d["YJK"]),
+    )
+    draft = services.create_notice(h.p["office_head"], data)
+    departments, people = services.reach_counts(draft)
+
+    page = login("office_head").get(reverse("notices:detail", args=[draft.pk])).content.decode()
+
+    assert departments == 2 and people > 0
+    confirmation = page.split('data-testid="publish-confirmation"', 1)[1].split("</form>", 1)[0]
+    assert f"to {departments} department(s), {people} people in all" in confirmation
+    assert "only withdrawn" in confirmation
+    assert 'data-testid="publish"' in confirmation  # the only publishing button is in it
+    assert page.count('data-testid="publish"') == 1
+    assert Notice.objects.get(pk=draft.pk).state == NoticeState.DRAFT
