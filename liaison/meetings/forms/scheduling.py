@@ -262,6 +262,11 @@ class EmergencyForm(_MeetingForm):
         "description",
     ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].empty_label = _("You (who call it)")
+        self.fields["chair"].help_text = _("Empty: you chair the meeting.")
+
     def emergency_input(self, matter) -> services.EmergencyInput:
         data = self.cleaned_data
         departments, people = self.participants()

@@ -185,6 +185,10 @@ class Meeting(models.Model):
 
     @property
     def cutoff(self) -> datetime.datetime:
+        # An emergency meeting is called at short notice: it has no cut-off ahead of it,
+        # those called propose until it begins.
+        if self.is_emergency:
+            return self.start
         return self.agenda_cutoff or self.start - AGENDA_CUTOFF
 
 

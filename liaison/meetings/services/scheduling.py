@@ -231,7 +231,8 @@ def call_emergency_meeting(person: Person, data: EmergencyInput) -> tuple[Meetin
         organization=organization,
         title=title,
         organizer=organizer,
-        chair=data.chair,
+        # Someone leads it: the chosen chair, else whoever called it.
+        chair=data.chair or person,
         description=(data.description or "").strip(),
         start=start,
         end=start + datetime.timedelta(minutes=duration),
