@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
@@ -60,9 +61,9 @@ class PlainJSONEncoder(DjangoJSONEncoder):
 
 
 def when_text(at: datetime.datetime) -> str:
-    """A moment in messages: local time to the minute, the same unambiguous form in both
-    languages, ending without a dot inside sentences."""
-    return timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    """A moment in messages: local time to the minute, as the language writes it
+    (2026年3月6日 15:05, 6 Mar 2026 15:05), ending without a dot inside sentences."""
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
 
 
 def checked_zone(name: str) -> str:

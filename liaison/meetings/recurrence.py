@@ -16,11 +16,10 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule
-from django.utils.dates import MONTHS, WEEKDAYS
+from django.utils.dates import WEEKDAYS
 from django.utils.formats import date_format
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 #: The parts a rule may have, in the order the canonical text lists them.
 PARTS = (
@@ -150,6 +149,8 @@ class Preset:
         nth = (first.day - 1) // 7 + 1
         # The fifth weekday of a month is not in every month: say "the last" instead.
         monthly = f"BYDAY={'-1' if nth == 5 else nth}{day}"
+        # Past the 28th, "the same day" is not in every month: the last day instead.
+        monthday = first.day if first.day <= 28 else -1
         return {
             "weekly": f"FREQ=WEEKLY;BYDAY={day}",
             "fortnightly": f"FREQ=WEEKLY;INTERVAL=2;BYDAY={day}",
@@ -157,6 +158,8 @@ class Preset:
             "bimonthly": f"FREQ=MONTHLY;INTERVAL=2;{monthly}",
             "quarterly": f"FREQ=MONTHLY;INTERVAL=3;{monthly}",
             "twice_yearly": f"FREQ=MONTHLY;INTERVAL=6;{monthly}",
+            "monthly_day": f"FREQ=MONTHLY;BYMONTHDAY={monthday}",
+            "yearly": f"FREQ=YEARLY;BYMONTH={first.month};BYMONTHDAY={first.day}",
         }[self.code]
 
 
@@ -164,9 +167,11 @@ PRESETS = [
     Preset("weekly", gettext_lazy("Every week, on the start day's weekday")),
     Preset("fortnightly", gettext_lazy("Every two weeks")),
     Preset("monthly", gettext_lazy("Every month, on the same weekday (e.g. second Wednesday)")),
+    Preset("monthly_day", gettext_lazy("Every month, on the same day (e.g. the 15th)")),
     Preset("bimonthly", gettext_lazy("Every two months")),
     Preset("quarterly", gettext_lazy("Every three months")),
     Preset("twice_yearly", gettext_lazy("Twice a year")),
+    Preset("yearly", gettext_lazy("Every year, on the same day")),
 ]
 PRESET_CODES = {preset.code: preset for preset in PRESETS}
 CUSTOM = "custom"
@@ -202,7 +207,9 @@ def until_date(text: str, zone: str) -> datetime.date | None:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
-# The rule in words.
+# The rule in words. Whole phrases per shape of rule, so that each language orders them its
+# own way (每年1月和7月的第三个星期四, "every year on the third Thursday of January and
+# July") and "every 1 week" is never said; rarer shapes are put together piece by piece.
 
 _ORDINALS = {
     1: gettext_lazy("first"),
@@ -212,20 +219,94 @@ _ORDINALS = {
     5: gettext_lazy("fifth"),
     -1: gettext_lazy("last"),
 }
+# A weekday on its own, as a weekly rule names it (每周一).
+_WEEKDAYS = (
+    gettext_lazy("Mondays"),
+    gettext_lazy("Tuesdays"),
+    gettext_lazy("Wednesdays"),
+    gettext_lazy("Thursdays"),
+    gettext_lazy("Fridays"),
+    gettext_lazy("Saturdays"),
+    gettext_lazy("Sundays"),
+)
+_MONTHS = (
+    gettext_lazy("January"),
+    gettext_lazy("February"),
+    gettext_lazy("March"),
+    gettext_lazy("April"),
+    gettext_lazy("May"),
+    gettext_lazy("June"),
+    gettext_lazy("July"),
+    gettext_lazy("August"),
+    gettext_lazy("September"),
+    gettext_lazy("October"),
+    gettext_lazy("November"),
+    gettext_lazy("December"),
+)
+# (frequency, what the rule names) → (phrase when every one, phrase when every n).
+_PHRASES = {
+    ("DAILY", ""): (gettext_lazy("Daily"), gettext_lazy("Every %(n)s days")),
+    ("WEEKLY", ""): (gettext_lazy("Weekly"), gettext_lazy("Every %(n)s weeks")),
+    ("MONTHLY", ""): (
+        gettext_lazy("Monthly"),
+        gettext_lazy("Every %(n)s months"),
+    ),
+    ("YEARLY", ""): (gettext_lazy("Yearly"), gettext_lazy("Every %(n)s years")),
+    ("WEEKLY", "days"): (
+        gettext_lazy("Every week on %(days)s"),
+        gettext_lazy("Every %(n)s weeks on %(days)s"),
+    ),
+    ("MONTHLY", "days"): (
+        gettext_lazy("Every month on %(days)s"),
+        gettext_lazy("Every %(n)s months on %(days)s"),
+    ),
+    ("MONTHLY", "monthdays"): (
+        gettext_lazy("Every month on %(monthdays)s"),
+        gettext_lazy("Every %(n)s months on %(monthdays)s"),
+    ),
+    ("YEARLY", "months"): (
+        gettext_lazy("Every year in %(months)s"),
+        gettext_lazy("Every %(n)s years in %(months)s"),
+    ),
+    ("YEARLY", "months days"): (
+        gettext_lazy("Every year on %(days)s of %(months)s"),
+        gettext_lazy("Every %(n)s years on %(days)s of %(months)s"),
+    ),
+    ("YEARLY", "months monthdays"): (
+        gettext_lazy("Every year on %(monthdays)s of %(months)s"),
+        gettext_lazy("Every %(n)s years on %(monthdays)s of %(months)s"),
+    ),
+}
+
+
+def _listed(items: list[str]) -> str:
+    """ "Monday, Wednesday and Friday" / 周一、周三和周五."""
+    if len(items) < 2:
+        return "".join(items)
+    head = items[0]
+    for item in items[1:-1]:
+        head = _("%(items)s, %(item)s") % {"items": head, "item": item}
+    return _("%(items)s and %(last)s") % {"items": head, "last": items[-1]}
 
 
 def _weekday(code: str) -> str | None:
     """`FR` → "Friday", `2WE` → "the second Wednesday"; None when it cannot be said."""
-    name = WEEKDAYS.get(DAY_CODES.index(code[-2:])) if code[-2:] in DAY_CODES else None
+    if code[-2:] not in DAY_CODES:
+        return None
+    index = DAY_CODES.index(code[-2:])
     number = code[:-2].lstrip("+")
-    if name is None or (number and not number.lstrip("-").isdigit()):
+    if number and not number.lstrip("-").isdigit():
         return None
     if not number:
-        return str(name)
+        return str(_WEEKDAYS[index])
     ordinal = _ORDINALS.get(int(number))
     if ordinal is None:
         return None
-    return _("the %(ordinal)s %(weekday)s") % {"ordinal": ordinal, "weekday": name}
+    return _("the %(ordinal)s %(weekday)s") % {"ordinal": ordinal, "weekday": WEEKDAYS[index]}
+
+
+def _monthday(day: int) -> str:
+    return str(_("the last day")) if day == -1 else _("day %(day)s") % {"day": day}
 
 
 def describe(text: str, zone: str) -> str:
@@ -244,29 +325,30 @@ def describe(text: str, zone: str) -> str:
             [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
         )
         months = (
-            [str(MONTHS[int(m)]) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else []
+            [str(_MONTHS[int(m) - 1]) for m in parts["BYMONTH"].split(",")]
+            if "BYMONTH" in parts
+            else []
         )
-    except (ValueError, KeyError):
+    except (ValueError, KeyError, IndexError):
         return text
-    if None in days:
+    if None in days or interval < 1 or any(d == 0 or d < -1 or d > 31 for d in monthdays):
         return text
-    frequency = parts["FREQ"]
-    every = {
-        "DAILY": ngettext("Every day", "Every %(n)s days", interval),
-        "WEEKLY": ngettext("Every week", "Every %(n)s weeks", interval),
-        "MONTHLY": ngettext("Every month", "Every %(n)s months", interval),
-        "YEARLY": ngettext("Every year", "Every %(n)s years", interval),
-    }[frequency] % {"n": interval}
-    pieces = [every]
-    if months:
-        pieces.append(_("in %(months)s") % {"months": get_text_list(months, _("and"))})
-    if days:
-        pieces.append(_("on %(days)s") % {"days": get_text_list(days, _("and"))})
-    if monthdays:
-        pieces.append(
-            _("on day %(days)s") % {"days": get_text_list([str(d) for d in monthdays], _("and"))}
-        )
-    words = " ".join(pieces)
+    values = {
+        "n": interval,
+        "days": _listed(days),
+        "monthdays": _listed([_monthday(d) for d in monthdays]),
+        "months": _listed(months),
+    }
+    named = " ".join(
+        key
+        for key, value in (("months", months), ("days", days), ("monthdays", monthdays))
+        if value
+    )
+    phrase = _PHRASES.get((parts["FREQ"], named))
+    if phrase is not None:
+        words = str(phrase[0] if interval == 1 else phrase[1]) % values
+    else:
+        words = _pieces(parts["FREQ"], interval, values)
     if "COUNT" in parts:
         count = int(parts["COUNT"])
         words = _("%(rule)s, %(count)s times") % {"rule": words, "count": count}
@@ -274,3 +356,17 @@ def describe(text: str, zone: str) -> str:
     if last is not None:
         words = _("%(rule)s, until %(date)s") % {"rule": words, "date": date_format(last)}
     return words
+
+
+def _pieces(frequency: str, interval: int, values: dict) -> str:
+    """A rarer shape (a daily rule on some weekdays, a weekly one in some months…) put
+    together from its parts."""
+    every = _PHRASES[(frequency, "")]
+    pieces = [str(every[0] if interval == 1 else every[1]) % values]
+    if values["months"]:
+        pieces.append(_("in %(months)s") % values)
+    if values["days"]:
+        pieces.append(_("on %(days)s") % values)
+    if values["monthdays"]:
+        pieces.append(_("on %(days)s") % {"days": values["monthdays"]})
+    return " ".join(pieces)

@@ -175,7 +175,7 @@ def test_sent_to_defaults_to_the_rows_stakeholders(h, due, president, pharmacy):
 
 def test_it_is_marked_once(h, due):
     services.mark_sent(due, h.p["xxk_liaison"])
-    with pytest.raises(WrongState, match="钱联络 marked it sent at 2026-03-06 15:00"):
+    with pytest.raises(WrongState, match="钱联络 marked it sent at 6 Mar 2026 15:00"):
         services.skip(due, h.p["xxk_head"], reason="本周无进展")
 
 

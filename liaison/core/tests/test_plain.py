@@ -52,7 +52,10 @@ def test_plain_values_are_json_safe_and_keep_keys_people_recognise():
 
 def test_a_moment_in_messages_is_local_time_to_the_minute():
     moment = datetime.datetime(2026, 3, 6, 7, 5, 59, tzinfo=datetime.UTC)
-    assert when_text(moment) == "2026-03-06 15:05"  # Asia/Shanghai
+    with translation.override("zh-hans"):
+        assert when_text(moment) == "2026年3月6日 15:05"  # Asia/Shanghai
+    with translation.override("en"):
+        assert when_text(moment) == "6 Mar 2026 15:05"
 
 
 def test_an_unknown_time_zone_is_refused_clearly():

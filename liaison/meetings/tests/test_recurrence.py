@@ -5,6 +5,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from liaison.meetings import recurrence
 
@@ -117,19 +118,78 @@ def test_an_end_date_is_set_and_read_back_in_the_series_zone():
     assert recurrence.with_until(canonical, None) == "FREQ=WEEKLY"
 
 
-@pytest.mark.parametrize(
-    ("text", "words"),
-    [
-        ("FREQ=WEEKLY;BYDAY=FR", "Every week on Friday"),
-        ("FREQ=MONTHLY;INTERVAL=2;BYDAY=2WE", "Every 2 months on the second Wednesday"),
-        (
-            "FREQ=YEARLY;BYMONTH=1,7;BYDAY=3TH",
-            "Every year in January and July on the third Thursday",
-        ),
-        ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6", "Every month on day 15, 6 times"),
-        ("FREQ=WEEKLY;UNTIL=20261231T155959Z", "Every week, until Dec. 31, 2026"),
-        ("FREQ=WEEKLY;BYSETPOS=1;BYDAY=MO", "FREQ=WEEKLY;BYSETPOS=1;BYDAY=MO"),
-    ],
-)
-def test_rules_in_words(text, words):
-    assert recurrence.describe(text, SHANGHAI) == words
+RULES_IN_WORDS = [
+    # rule, English, Chinese
+    ("FREQ=WEEKLY;BYDAY=MO", "Every week on Mondays", "每周一"),
+    (
+        "FREQ=WEEKLY;BYDAY=MO,WE,FR",
+        "Every week on Mondays, Wednesdays and Fridays",
+        "每周一、周三和周五",
+    ),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", "Every 2 weeks on Tuesdays", "每2周的周二"),
+    ("FREQ=MONTHLY;BYDAY=-1TH", "Every month on the last Thursday", "每月最后一个星期四"),
+    (
+        "FREQ=MONTHLY;INTERVAL=2;BYDAY=2WE",
+        "Every 2 months on the second Wednesday",
+        "每2个月的第二个星期三",
+    ),
+    (
+        "FREQ=YEARLY;BYMONTH=1,7;BYDAY=3TH",
+        "Every year on the third Thursday of January and July",
+        "每年1月和7月的第三个星期四",
+    ),
+    ("FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=11", "Every year on day 11 of March", "每年3月11日"),
+    ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6", "Every month on day 15, 6 times", "每月15日，共6次"),
+    ("FREQ=MONTHLY;BYMONTHDAY=-1", "Every month on the last day", "每月最后一天"),
+    ("FREQ=DAILY", "Daily", "每天"),
+    (
+        "FREQ=WEEKLY;BYDAY=FR;UNTIL=20261231T155959Z",
+        "Every week on Fridays, until 31 December 2026",
+        "每周五，至2026年12月31日",
+    ),
+    ("FREQ=WEEKLY;BYSETPOS=1;BYDAY=MO", "FREQ=WEEKLY;BYSETPOS=1;BYDAY=MO", None),
+]
+
+
+# The Chinese phrases are in /work/i18n/chinese.tsv until the lead merges them into the
+# catalogue; then these pass and the marker goes.
+UNTIL_MERGED = pytest.mark.xfail(strict=True, reason="Chinese phrases not yet in the catalogue")
+
+
+@pytest.mark.parametrize(("text", "english", "chinese"), RULES_IN_WORDS)
+def test_rules_in_words_in_english(text, english, chinese):
+    with translation.override("en"):
+        assert recurrence.describe(text, SHANGHAI) == english
+
+
+@UNTIL_MERGED
+def test_rules_in_words_in_chinese():
+    with translation.override("zh-hans"):
+        words = [recurrence.describe(text, SHANGHAI) for text, _en, _zh in RULES_IN_WORDS]
+    assert words == [zh or text for text, _en, zh in RULES_IN_WORDS]
+
+
+@UNTIL_MERGED
+def test_every_preset_reads_as_words_in_chinese():
+    first = datetime.date(2026, 3, 11)  # the second Wednesday of March
+    with translation.override("zh-hans"):
+        words = {p.code: recurrence.describe(p.rule(first), SHANGHAI) for p in recurrence.PRESETS}
+    assert words == {
+        "weekly": "每周三",
+        "fortnightly": "每2周的周三",
+        "monthly": "每月第二个星期三",
+        "monthly_day": "每月11日",
+        "bimonthly": "每2个月的第二个星期三",
+        "quarterly": "每3个月的第二个星期三",
+        "twice_yearly": "每6个月的第二个星期三",
+        "yearly": "每年3月11日",
+    }
+
+
+def test_the_same_day_each_month_past_the_28th_is_the_last_day():
+    assert recurrence.PRESET_CODES["monthly_day"].rule(datetime.date(2026, 3, 30)) == (
+        "FREQ=MONTHLY;BYMONTHDAY=-1"
+    )
+    assert recurrence.preset_of("FREQ=MONTHLY;BYMONTHDAY=11", datetime.date(2026, 3, 11)) == (
+        "monthly_day"
+    )

@@ -1,0 +1,9 @@
+# 2026年12月5日 22:02, as official documents write dates; only what differs from
+# Django's own Chinese formats, which stay in force for the rest (input formats).
+DATE_FORMAT = "Y年n月j日"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+YEAR_MONTH_FORMAT = "Y年n月"
+MONTH_DAY_FORMAT = "n月j日"
+SHORT_DATE_FORMAT = "Y年n月j日"
+SHORT_DATETIME_FORMAT = "Y年n月j日 H:i"
