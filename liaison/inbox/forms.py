@@ -18,7 +18,14 @@ class PreferenceForm(forms.ModelForm):
 
     class Meta:
         model = NotificationPreference
-        fields = ["email_enabled", "quiet_start", "quiet_end", "digest_enabled", "digest_hour"]
+        fields = [
+            "language",
+            "email_enabled",
+            "quiet_start",
+            "quiet_end",
+            "digest_enabled",
+            "digest_hour",
+        ]
         widgets = {
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

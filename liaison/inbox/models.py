@@ -6,6 +6,7 @@ holds up the change that caused it."""
 import datetime
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -16,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.org.models import Department, Organization, Person
+
+from .texts import render
 
 
 class Ask(models.TextChoices):
@@ -60,6 +63,10 @@ class Notification(models.Model):
     # Urgent items (emergencies, breaches) are mailed even in quiet hours and never wait
     # for the digest; the digest lists only the items that were held for it.
     urgent = models.BooleanField(_("urgent"), default=False)
+    # Title and detail as texts.Text stores them ({"title": …, "detail": …}), translated
+    # for each reader; title and detail above keep them in the site's language, and are
+    # all that older items have.
+    texts = models.JSONField(_("texts"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -71,6 +78,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the current language."""
+        return render(self.texts["title"]) if "title" in self.texts else self.title
+
+    @property
+    def shown_detail(self) -> str:
+        return render(self.texts["detail"]) if "detail" in self.texts else self.detail
 
 
 class WebhookPlatform(models.TextChoices):
@@ -179,6 +195,13 @@ class NotificationPreference(models.Model):
         on_delete=models.CASCADE,
         related_name="notification_preference",
     )
+    language = models.CharField(
+        _("language of e-mails"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty for the site's language."),
+    )
     email_enabled = models.BooleanField(
         _("e-mail me"),
         default=True,
@@ -215,6 +238,11 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    @property
+    def language_code(self) -> str:
+        """The language this person's e-mails are written in."""
+        return self.language or settings.LANGUAGE_CODE
 
     def clean(self):
         super().clean()

@@ -37,8 +37,8 @@ class Message:
 def message_for(notification: Notification, base_url: str) -> Message:
     """A notification as a robot message; its URL is relative, so it is joined to the site."""
     return Message(
-        title=notification.title,
-        text=notification.detail or str(Ask(notification.ask).label),
+        title=notification.shown_title,
+        text=notification.shown_detail or str(Ask(notification.ask).label),
         url=urljoin(base_url, notification.url),
     )
 

@@ -95,7 +95,7 @@ def write_digest(preference: NotificationPreference, now, today) -> bool:
             kind=DeliveryKind.EMAIL,
             recipient=person,
             address=person.email,
-            payload=digest_payload(list(items[:DIGEST_MAX_ITEMS]), total),
+            payload=digest_payload(list(items[:DIGEST_MAX_ITEMS]), total, preference.language_code),
             next_attempt_at=now,
             created_at=now,
         )
@@ -103,8 +103,8 @@ def write_digest(preference: NotificationPreference, now, today) -> bool:
     return True
 
 
-def digest_payload(items: list[Notification], total: int) -> dict:
-    with translation.override(settings.LANGUAGE_CODE):
+def digest_payload(items: list[Notification], total: int, language: str | None = None) -> dict:
+    with translation.override(language or settings.LANGUAGE_CODE):
         subject = "[{}] {}".format(
             _("Liaison"),
             ngettext("Daily digest: %(count)d item", "Daily digest: %(count)d items", total)
@@ -112,8 +112,9 @@ def digest_payload(items: list[Notification], total: int) -> dict:
         )
         lines = [_("What reached your inbox since the last digest:"), ""]
         for number, item in enumerate(items, 1):
-            lines.append(f"{number}. {item.title}")
-            lines.append(f"   {Ask(item.ask).label}" + (f" · {item.detail}" if item.detail else ""))
+            detail = item.shown_detail
+            lines.append(f"{number}. {item.shown_title}")
+            lines.append(f"   {Ask(item.ask).label}" + (f" · {detail}" if detail else ""))
             lines.append(f"   {site_url(item.url)}")
         if total > len(items):
             lines += ["", _("…and %(count)d more in your inbox:") % {"count": total - len(items)}]

@@ -30,6 +30,7 @@ from ..models import (
     NotificationPreference,
     WebhookChannel,
 )
+from ..texts import Text
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +51,8 @@ def notify(
     recipients: Iterable[Person],
     *,
     ask: str,
-    title: str,
-    detail: str = "",
+    title: str | Text,
+    detail: str | Text = "",
     url: str,
     subject=None,
     exclude: Person | None = None,
@@ -118,16 +119,23 @@ def _notice_items(
     now,
     recipients: Iterable[Person],
     ask: str,
-    title: str,
+    title: str | Text,
     url: str,
-    detail: str = "",
+    detail: str | Text = "",
     subject=None,
     exclude: Person | None = None,
     urgent: bool = False,
     attachment: Attachment | None = None,
 ) -> _Notice | None:
-    # Lazy translations become text now: items and outbox rows keep finished text.
-    title, detail = str(title), str(detail)
+    # A Text is stored to be translated for each reader, and kept in the site's language
+    # besides; a lazy translation becomes text in the site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        texts = {
+            key: value.stored()
+            for key, value in (("title", title), ("detail", detail))
+            if isinstance(value, Text)
+        }
+        title, detail = str(title), str(detail)
     people = {p.pk: p for p in recipients if p is not None and p.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)
@@ -146,6 +154,7 @@ def _notice_items(
             object_id=str(subject.pk) if subject is not None else "",
             created_at=now,
             urgent=urgent,
+            texts=texts,
         )
         for person in people.values()
     ]
@@ -165,40 +174,43 @@ def _email_deliveries(planned: list[_Notice], now) -> list[Delivery]:
     }
     default = NotificationPreference()
     deliveries = []
-    # Finished text in the site's language, whatever the language of the request.
-    with translation.override(settings.LANGUAGE_CODE):
-        for plan in planned:
-            payload = None
-            for item in plan.items:
-                person = plan.people[item.recipient_id]
-                if not person.email:
-                    continue
-                preference = preferences.get(person.pk, default)
-                if not preference.email_enabled or (preference.digest_enabled and not plan.urgent):
-                    continue
-                when = now if plan.urgent else (preference.quiet_until(now) or now)
-                # Every recipient of one notice gets the same text: build it once.
-                payload = payload or _email_payload(item, plan.attachment)
-                deliveries.append(
-                    Delivery(
-                        kind=DeliveryKind.EMAIL,
-                        notification_id=item.pk,
-                        recipient_id=person.pk,
-                        address=person.email,
-                        payload=payload,
-                        next_attempt_at=when,
-                        created_at=now,
-                    )
+    for plan in planned:
+        payloads: dict[str, dict] = {}
+        for item in plan.items:
+            person = plan.people[item.recipient_id]
+            if not person.email:
+                continue
+            preference = preferences.get(person.pk, default)
+            if not preference.email_enabled or (preference.digest_enabled and not plan.urgent):
+                continue
+            when = now if plan.urgent else (preference.quiet_until(now) or now)
+            # Finished text in the recipient's language, whatever the request's; the
+            # recipients of one notice who share a language share its text.
+            language = preference.language_code
+            if language not in payloads:
+                with translation.override(language):
+                    payloads[language] = _email_payload(item, plan.attachment)
+            deliveries.append(
+                Delivery(
+                    kind=DeliveryKind.EMAIL,
+                    notification_id=item.pk,
+                    recipient_id=person.pk,
+                    address=person.email,
+                    payload=payloads[language],
+                    next_attempt_at=when,
+                    created_at=now,
                 )
+            )
     return deliveries
 
 
 def _email_payload(item: Notification, attachment: Attachment | None = None) -> dict:
     label = str(Ask(item.ask).label)
+    title = item.shown_title
     body = "\n\n".join(
-        part for part in (label, item.title, item.detail, site_url(item.url)) if part
+        part for part in (label, title, item.shown_detail, site_url(item.url)) if part
     )
-    subject = f"[{_('Liaison')}] {item.title}"
+    subject = f"[{_('Liaison')}] {title}"
     payload = {"subject": subject, "body": body}
     if attachment is not None:
         payload["attachment"] = asdict(attachment)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.org.models import Organization, Person
 from liaison.org.roles import (
     coordinating_department,
@@ -88,7 +89,9 @@ def confirm(matter: Matter, person: Person, *, rating: str, comment: str = "") -
         reason=comment,
         rating=rating,
     )
-    tell_about(matter, handlers_of(matter.lead_department), Ask.INFO, person, Rating(rating).label)
+    tell_about(
+        matter, handlers_of(matter.lead_department), Ask.INFO, person, Text.label(Rating(rating))
+    )
     return matter
 
 

@@ -10,6 +10,7 @@ from liaison.core.errors import InvalidInput, WrongState
 from liaison.deadlines.models import ServiceLevel
 from liaison.deadlines.services import service_level, step_clock
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, GroupRole, Organization, Person
 from liaison.org.roles import (
     coordinating_department,
@@ -145,7 +146,7 @@ def climb(
     level: int,
     department: Department,
     responsible: Person,
-    reason: str,
+    reason: str | Text,
     now: datetime.datetime | None = None,
     effects: Effects = IMMEDIATE,
     **data,
@@ -169,7 +170,7 @@ def climb(
             else None
         ),
         from_state=from_state,
-        reason=reason,
+        reason=str(reason),
         at=now,
         level=level,
         **data,

@@ -4,12 +4,13 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, WrongState
 from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.org.models import Person
 from liaison.org.roles import department_of, leader_in_charge
 
@@ -126,8 +127,8 @@ def decide_extension(
         [request.requested_by, matter.responsible_person],
         Ask.INFO,
         person,
-        _("Extension approved until %(due)s.") % {"due": date_format(matter.due)}
+        Text(gettext_noop("Extension approved until %(due)s."), due=matter.due)
         if approve
-        else _("Extension denied: %(reason)s") % {"reason": reason},
+        else Text(gettext_noop("Extension denied: %(reason)s"), reason=reason),
     )
     return request

@@ -7,10 +7,12 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, WrongState
 from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, DepartmentKind, Person
 from liaison.org.roles import (
     coordinating_department,
@@ -146,7 +148,7 @@ def accept(matter: Matter, person: Person, *, responsible: Person | None = None)
         [matter.originator],
         Ask.INFO,
         person,
-        _("Accepted by %(department)s.") % {"department": matter.lead_department},
+        Text(gettext_noop("Accepted by %(department)s."), department=matter.lead_department),
     )
     if matter.responsible_person != person:
         tell_about(matter, [matter.responsible_person], Ask.REPLY, person)
@@ -234,7 +236,7 @@ def transfer(
         [matter.originator],
         Ask.INFO,
         person,
-        _("Transferred to %(department)s.") % {"department": lead},
+        Text(gettext_noop("Transferred to %(department)s."), department=lead),
     )
     return matter
 
@@ -273,7 +275,7 @@ def contribute(matter: Matter, person: Person, *, text: str, attachments: Iterab
         [matter.responsible_person],
         Ask.INFO,
         person,
-        _("%(department)s gave its part.") % {"department": co.department},
+        Text(gettext_noop("%(department)s gave its part."), department=co.department),
     )
     return matter
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from liaison.core.errors import InvalidInput
 from liaison.core.plain import plain
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, Person
 
 from ..models import EventType, Matter, MatterEvent, Urgency
@@ -98,7 +99,7 @@ def notice_for(
     people,
     ask: str,
     actor: Person | None,
-    detail: str = "",
+    detail: str | Text = "",
     *,
     urgent: bool = False,
     url: str | None = None,
@@ -108,7 +109,8 @@ def notice_for(
         "recipients": people,
         "ask": ask,
         "title": f"{matter.number} {matter.title}",
-        "detail": str(detail),  # a lazy label (the rating) must not reach the e-mail lazily
+        # A Text is translated for each reader; other text is what a person wrote.
+        "detail": detail if isinstance(detail, Text) else str(detail),
         "url": url or matter_url(matter),
         "subject": matter,
         "exclude": actor,
@@ -121,7 +123,7 @@ def tell_about(
     people,
     ask: str,
     actor: Person | None,
-    detail: str = "",
+    detail: str | Text = "",
     *,
     urgent: bool = False,
 ) -> None:

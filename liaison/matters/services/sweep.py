@@ -8,16 +8,15 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from liaison.core import bulk
 from liaison.core.errors import InvalidInput
-from liaison.core.plain import when_text
 from liaison.deadlines.models import BreachAction
 from liaison.deadlines.services import clock as level_clock
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify_many
+from liaison.inbox.texts import Text
 from liaison.org.models import (
     Department,
     LeaderInCharge,
@@ -287,16 +286,16 @@ def _remind(matter: Matter, now: datetime.datetime, effects: Effects) -> str | N
         [matter.responsible_person],
         Ask.REMINDER,
         None,
-        _("Due %(time)s.") % {"time": when_text(matter.next_deadline)},
+        Text(gettext_noop("Due %(time)s."), time=matter.next_deadline),
         urgent=matter.urgency == Urgency.EMERGENCY,
     )
     return "reminded"
 
 
 BREACH_REASONS = {
-    "accept": gettext_lazy("Not accepted in time."),
-    "reply": gettext_lazy("No reply in time."),
-    "decide": gettext_lazy("No decision in time at this level."),
+    "accept": gettext_noop("Not accepted in time."),
+    "reply": gettext_noop("No reply in time."),
+    "decide": gettext_noop("No decision in time at this level."),
 }
 
 
@@ -318,7 +317,7 @@ def _breach(matter: Matter, now: datetime.datetime, effects: Effects) -> str:
         [matter.responsible_person, *effects.heads(holder)],
         Ask.OVERDUE,
         None,
-        _("The time limit (%(time)s) was missed.") % {"time": when_text(due)},
+        Text(gettext_noop("The time limit (%(time)s) was missed."), time=due),
         urgent=True,
     )
     return "breached"
@@ -329,7 +328,8 @@ def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime, effects:
     not accepted by the head either, or no reply → the coordinating office; no decision
     at a rung → the next rung, up to the leading group. False at the top, or when the
     organization lacks the next rung (then the holder and their head are told)."""
-    reason = str(BREACH_REASONS[step])
+    # The inbox shows the reason in each reader's language (the timeline, in the site's).
+    reason = Text(BREACH_REASONS[step])
     if step == "accept" and matter.escalation_level < EscalationLevel.DEPARTMENT_HEADS:
         heads = effects.heads(matter.lead_department)
         head = heads[0] if heads else default_responsible(matter.lead_department)
@@ -344,7 +344,7 @@ def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime, effects:
             EventType.ESCALATED,
             None,
             at=now,
-            reason=reason,
+            reason=str(reason),
             level=EscalationLevel.DEPARTMENT_HEADS,
             automatic=True,
             responsible=head,
