@@ -4,11 +4,13 @@
 absent, the summary, and the decisions numbered, each with its owner and deadline.
 
 Word picks a run's Chinese font from w:eastAsia, which python-docx's `font.name` does not
-set, so every run gets both."""
+set, so every run gets both. Dates are written as the print view writes them (the
+language's DATE_FORMAT: 2026年12月5日), and its stylesheet names the same fonts."""
 
 import io
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -56,6 +58,10 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
     decisions = list(minutes.decisions.select_related("owner_department", "responsible", "matter"))
     visible = policy.visible_matter_ids(reader, [d.matter_id for d in decisions])
     document = Document()
+    # What is typed into the document later is in the body font too.
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     section = document.sections[0]
     # A4 with the official margins (top 3.7 cm, bottom 3.5, left 2.8, right 2.6).
     section.page_height, section.page_width = Cm(29.7), Cm(21)
@@ -84,7 +90,7 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
             absent.append(f"{person.name}（{record.reason}）")
     chair = meeting.chair_person
     facts = [
-        (_("Time: "), f"{start:%Y年%m月%d日 %H:%M}—{end:%H:%M}"),
+        (_("Time: "), f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}"),
         (_("Place: "), services.place_of(meeting.room, meeting.online_link)),
         (_("Chair: "), chair.name if chair else "—"),
         (_("Recorder: "), minutes.recorder.name),
@@ -107,7 +113,7 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
                 "title": decision.title,
                 "department": decision.owner_department.name,
                 "person": decision.responsible.name,
-                "due": f"{decision.due:%Y年%m月%d日}",
+                "due": date_format(decision.due, "DATE_FORMAT"),
             }
             if decision.matter_id in visible:
                 text += " " + _("Tracked as %(number)s.") % {"number": decision.matter.number}
@@ -121,7 +127,7 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
             _("Approved by %(person)s, %(date)s")
             % {
                 "person": minutes.approved_by.name,
-                "date": f"{timezone.localtime(minutes.approved_at):%Y年%m月%d日}",
+                "date": date_format(timezone.localtime(minutes.approved_at), "DATE_FORMAT"),
             },
         )
     else:

@@ -9,7 +9,7 @@ import io
 import docx
 import pytest
 import time_machine
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from liaison.inbox.models import Ask, Notification
 from liaison.matters import selectors as matter_selectors
@@ -213,3 +213,23 @@ def test_the_docx_has_the_official_layout_and_the_decisions(h, meeting):
     assert body._element.rPr.rFonts.get(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     ) == ("仿宋_GB2312")
+
+
+def test_the_docx_writes_dates_as_the_print_view_does_in_chinese(h, meeting):
+    due = datetime.date(timezone.localdate().year + 1, 3, 6)  # no leading zeros: 3月6日
+    chosen = services.DecisionInput("更换叫号服务器", h.d["XXK"], h.p["xxk_staff"], due)
+    write(meeting, h.p["xxk_head"], chosen)
+    minutes = services.approve_minutes(meeting, h.p["president"])
+    start = timezone.localtime(meeting.start)
+    approved = timezone.localtime(minutes.approved_at)
+    expected = [
+        f"{start.year}年{start.month}月{start.day}日 {start:%H:%M}–",
+        f"{due.year}年3月6日",
+        f"{approved.year}年{approved.month}月{approved.day}日",
+    ]
+    with translation.override("zh-hans"):
+        rendered = minutes_docx.render(meeting, minutes, h.p["president"])
+    document = docx.Document(io.BytesIO(rendered))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for date_text in expected:
+        assert date_text in text
