@@ -66,3 +66,14 @@ def test_formats_per_language():
     with translation.override("en"):
         assert date_format(day) == "5 December 2026"
         assert date_format(moment, "SHORT_DATETIME_FORMAT") == "5 Dec 2026 22:02"
+
+
+def test_picker_buttons_are_labelled_in_the_readers_language(client, h):
+    client.force_login(h.p["yjk_liaison"].user)
+    chinese = client.get(reverse("matters:new"), **ZH).content.decode()
+    english = client.get(reverse("matters:new"), **EN).content.decode()
+    assert '<script id="picker-remove" type="application/json">"\\u79fb\\u9664"</script>' in chinese
+    assert '<script id="picker-remove" type="application/json">"Remove"</script>' in english
+    assert (
+        '<script id="picker-clear" type="application/json">"Clear the choice"</script>' in english
+    )
