@@ -44,6 +44,7 @@ def test_admin_logs_in_opens_the_chart_searches_xxk_and_switches_to_english(
     expect(page.get_by_test_id("my-roles")).to_contain_text("系统管理员")
     page.screenshot(path=ARTIFACTS_DIR / "profile-zh.png")
 
+    page.get_by_test_id("nav-more").click()  # the chart sits under "More"
     page.get_by_role("link", name="组织架构").first.click()
     chart = page.get_by_test_id("org-chart")
     expect(chart).to_contain_text("信息科")
@@ -58,6 +59,7 @@ def test_admin_logs_in_opens_the_chart_searches_xxk_and_switches_to_english(
     expect(page.locator("h2.page-title")).to_contain_text("信息科")
 
     page.get_by_test_id("lang-switch").click()
+    page.get_by_test_id("nav-more").click()
     expect(page.get_by_role("link", name="Organization chart").first).to_be_visible()
     expect(page.get_by_text("Liaison officer").first).to_be_visible()
     page.screenshot(path=ARTIFACTS_DIR / "department-en.png", full_page=True)
