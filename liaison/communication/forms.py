@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.core.errors import InvalidInput
 from liaison.matters.forms import DepartmentChoiceField
+from liaison.matters.services.attachments import size_limit_attrs
 from liaison.meetings.forms import PersonChoiceField
 from liaison.org.models import Department, Person
 
@@ -325,6 +326,7 @@ class SentForm(forms.Form):
 
     def __init__(self, distribution, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs.update(size_limit_attrs())
         row = distribution.row
         self.fields["sent_to"].queryset = row.project.stakeholders.select_related(
             "person", "department"

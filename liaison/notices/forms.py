@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
+from liaison.matters.services.attachments import size_limit_attrs
 from liaison.meetings.forms import PeopleChoiceField
 from liaison.org.models import CoordinationGroup, Department, Person, PositionRole
 
@@ -77,6 +78,7 @@ class NoticeForm(forms.Form):
 
     def __init__(self, person: Person, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs.update(size_limit_attrs())
         organization = person.organization
         self.fields["author_department"].queryset = policy.writable_departments(person)
         own = person.positions.current().order_by("start").values_list("department", flat=True)
@@ -172,6 +174,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, person: Person, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["attachments"].widget.attrs.update(size_limit_attrs())
         self.fields["department"].queryset = Department.objects.filter(
             pk__in=policy.relay_departments(person)
         ).order_by("sort_order", "code")

@@ -1,7 +1,11 @@
-"""Files attached to a matter."""
+"""Files attached to a matter, and the one check every upload passes (matters, notices,
+communication): an allowed extension, the size limit, and content whose bytes are of
+that extension's family (an .exe renamed report.pdf is refused)."""
 
+import codecs
 from collections.abc import Iterable
 
+import filetype
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,9 +46,63 @@ ALLOWED_EXTENSIONS = {
 }
 
 
+#: What the bytes may be sniffed as (filetype's extensions) for each allowed extension.
+#: Zip containers cover the office formats (OOXML, OFD) and archives alike, because a
+#: .docx is a zip and a zip of documents is a zip; the old office formats (and WPS's) are
+#: OLE2 compound files.
+_ZIPPED = {"zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub"}
+_OLE2 = {"doc", "xls", "ppt"}
+_IMAGES = {"jpg", "png", "gif", "webp"}
+_SNIFFED_AS = {
+    "pdf": {"pdf"},
+    **dict.fromkeys(("jpg", "jpeg", "png", "gif", "webp"), _IMAGES),
+    **dict.fromkeys(("docx", "xlsx", "pptx", "ofd", "zip"), _ZIPPED),
+    "rar": {"rar"},
+    "7z": {"7z"},
+    **dict.fromkeys(("doc", "xls", "ppt", "wps", "et", "dps"), _OLE2),
+    "mp4": {"mp4", "m4v", "mov"},
+    "mp3": {"mp3"},
+    "wav": {"wav"},
+}
+#: Formats without magic bytes: accepted when they read as text.
+_TEXT = {"txt", "csv"}
+_OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_HEAD_BYTES = 64 * 1024
+
+
+def _head(upload) -> bytes:
+    upload.seek(0)
+    head = upload.read(_HEAD_BYTES)
+    upload.seek(0)
+    return head
+
+
+def _reads_as_text(head: bytes) -> bool:
+    """Text in UTF-8 or GB18030 (what Chinese spreadsheets save), without NUL bytes; the
+    last character may be cut by the sample's end."""
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
+def _content_matches(extension: str, head: bytes) -> bool:
+    if extension in _TEXT:
+        return _reads_as_text(head)
+    kind = filetype.guess_extension(head)
+    if extension in _SNIFFED_AS and _SNIFFED_AS[extension] is _OLE2:
+        return kind in _OLE2 or head.startswith(_OLE2_HEADER)
+    return kind in _SNIFFED_AS.get(extension, ())
+
+
 def checked_upload_name(upload) -> str:
-    """The upload's file name (path parts dropped), refused unless its type is allowed and
-    its size within the limit."""
+    """The upload's file name (path parts dropped), refused unless its type is allowed, its
+    size within the limit and its content of its extension's family."""
     from django.conf import settings
 
     name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
@@ -60,7 +118,25 @@ def checked_upload_name(upload) -> str:
             _("%(name)s is too large: at most %(size)d MB.")
             % {"name": name, "size": settings.MATTER_ATTACHMENT_MAX_BYTES // (1024 * 1024)}
         )
+    if not _content_matches(extension, _head(upload)):
+        raise InvalidInput(
+            _("%(name)s is not really a .%(extension)s file: its content is of another type.")
+            % {"name": name, "extension": extension}
+        )
     return name
+
+
+def size_limit_attrs() -> dict:
+    """The attributes that let the browser refuse a too large file before sending it
+    (static/js/uploads.js), with the server's limit and message."""
+    from django.conf import settings
+
+    limit = settings.MATTER_ATTACHMENT_MAX_BYTES
+    return {
+        "data-max-bytes": str(limit),
+        "data-too-large": _("%(name)s is too large: at most %(size)d MB.")
+        % {"name": "{name}", "size": limit // (1024 * 1024)},
+    }
 
 
 def attach(

@@ -617,7 +617,9 @@ def test_attachment_rules(hospital):
         {
             "text": "内部报价",
             "internal": "true",
-            "file": [SimpleUploadedFile("报价.xlsx", b"PK", content_type="application/zip")],
+            "file": [
+                SimpleUploadedFile("报价.xlsx", b"PK\x03\x04", content_type="application/zip")
+            ],
         },
         format="multipart",
     )
@@ -632,7 +634,7 @@ def test_contribute_and_reply_take_files(hospital):
     matter = accepted()
     answer = api(head_of("MZB")).post(
         f"{MATTERS}{matter.pk}/contribute/",
-        {"text": "已通知患者", "file": [SimpleUploadedFile("通知.docx", b"doc")]},
+        {"text": "已通知患者", "file": [SimpleUploadedFile("通知.docx", b"PK\x03\x04")]},
         format="multipart",
     )
     assert answer.status_code == 200, answer.json()

@@ -210,3 +210,30 @@ def test_publishing_a_draft_asks_first_saying_whom_it_reaches(h, login):
     assert 'data-testid="publish"' in confirmation  # the only publishing button is in it
     assert page.count('data-testid="publish"') == 1
     assert Notice.objects.get(pk=draft.pk).state == NoticeState.DRAFT
+
+
+def test_a_program_renamed_as_a_pdf_is_refused_and_the_form_kept(h, login, settings):
+    settings.MATTER_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    client = login("office_head")
+    form = client.get(reverse("notices:new")).content.decode()
+    assert 'data-max-bytes="5242880"' in form  # the browser refuses larger files first
+    assert 'data-local-draft="notice"' in form
+
+    response = client.post(
+        reverse("notices:new"),
+        {
+            "kind": "notice",
+            "title": "关于开展院感自查的通知",
+            "body": "请各科室完成自查。",
+            "author_department": h.d["YB"].pk,
+            "departments": [h.d["XXK"].pk],
+            "attachments": [SimpleUploadedFile("report.pdf", b"MZ\x90\x00" + b"\x00" * 60)],
+            "publish": "1",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "report.pdf is not really a .pdf file" in page
+    assert "请各科室完成自查。" in page
+    assert not Notice.objects.exists()
