@@ -10,3 +10,8 @@ class LiaisonConfig(AppConfig):
     name = "liaison"
     label = "liaison"
     verbose_name = _("Liaison")
+
+    def ready(self):
+        from . import search
+
+        search.register()

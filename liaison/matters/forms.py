@@ -4,6 +4,7 @@ the matter page are small enough to read field by field in the view."""
 import json
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,14 +22,50 @@ def organization_departments(organization):
 
 
 def department_search_data(department) -> str:
-    """What a picker may match besides the name: code, pinyin and initials (xxk)."""
+    """What a picker may match besides the name: code, pinyin and initials (xxk); and the
+    department's level in the tree, when known, to indent it."""
     return json.dumps(
         {
             "code": department.code.lower(),
             "pinyin": department.name_pinyin,
             "initials": department.name_initials,
+            "level": getattr(department, "tree_level", 0),
         }
     )
+
+
+def in_tree_order(departments) -> list:
+    """The departments each followed by its own sub-departments (depth first, each level in
+    the given order), with `tree_level` set: 0 for those whose parent is not among them."""
+    departments = list(departments)
+    present = {d.pk for d in departments}
+    children: dict[int | None, list] = {}
+    for department in departments:
+        parent = department.parent_id if department.parent_id in present else None
+        children.setdefault(parent, []).append(department)
+    ordered, seen = [], set()
+
+    def walk(parent, level):
+        for department in children.get(parent, []):
+            if department.pk in seen:
+                continue  # a cycle in the tree
+            seen.add(department.pk)
+            department.tree_level = level
+            ordered.append(department)
+            walk(department.pk, level + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+class DepartmentTree(ModelChoiceIterator):
+    """A department field's choices as a tree: parents before their sub-departments."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for department in in_tree_order(self.queryset):
+            yield self.choice(department)
 
 
 class DepartmentWidgetMixin:
@@ -50,6 +87,7 @@ class DepartmentSelectMultiple(DepartmentWidgetMixin, forms.SelectMultiple):
 
 class DepartmentChoiceField(forms.ModelChoiceField):
     widget = DepartmentSelect
+    iterator = DepartmentTree
 
     def label_from_instance(self, obj):
         return obj.name
@@ -57,6 +95,7 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
 class DepartmentsChoiceField(forms.ModelMultipleChoiceField):
     widget = DepartmentSelectMultiple
+    iterator = DepartmentTree
 
     def label_from_instance(self, obj):
         return obj.name

@@ -10,6 +10,7 @@ urlpatterns = [
     path("departments/<int:pk>/", views.department_detail, name="department"),
     path("departments/<int:pk>/contacts/", views.department_contacts, name="department-contacts"),
     path("people/", views.people, name="people"),
+    path("people/search/", views.people_search, name="people-search"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("search/", views.search, name="search"),
 ]

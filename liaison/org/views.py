@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from liaison.core import tokens
 from liaison.org.policy import roles_of
 
+from . import search as finders
 from . import selectors, services
 from .forms import DepartmentContactsForm
 from .models import LeaderInCharge, Position, PositionRole
@@ -141,6 +143,39 @@ def people(request):
     return render(request, template, context)
 
 
+#: How many people a picker is offered at once: typing narrows the rest down.
+PICKER_LIMIT = 30
+
+
+@login_required
+def people_search(request):
+    """The people pickers' options as JSON: matching `q` (name, pinyin, initials, employee
+    number), working in `department` when given; each with where they work."""
+    organization = selectors.organization_for(request)
+    department = None
+    if request.GET.get("department", "").isdigit():
+        department = selectors.department_for(request, int(request.GET["department"]))
+    people = selectors.people_directory(organization, request.GET.get("q", ""), department)
+    results = []
+    for person in people[:PICKER_LIMIT]:
+        positions = person.current_position_list
+        if department is not None:
+            positions = [p for p in positions if p.department_id == department.pk] or positions
+        where = ", ".join(f"{p.department.name} {p.get_role_display()}" for p in positions)
+        results.append(
+            {
+                "value": str(person.pk),
+                "text": person.name,
+                "title": person.title,
+                "where": where,
+                "pinyin": person.name_pinyin,
+                "initials": person.name_initials,
+                "employee_number": person.employee_number,
+            }
+        )
+    return JsonResponse({"results": results})
+
+
 @login_required
 def person_detail(request, pk):
     person = selectors.person_for(request, pk)
@@ -170,6 +205,12 @@ def search(request):
             )
         )[:20]
     )
-    context = {"query": query, "search_query": query, "departments": departments, "people": people}
+    context = {
+        "query": query,
+        "search_query": query,
+        "departments": departments,
+        "people": people,
+        "hits": finders.find(request.person, query),
+    }
     template = "org/_search_results.html" if request.htmx else "org/search.html"
     return render(request, template, context)
