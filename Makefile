@@ -24,6 +24,9 @@ setup: $(VENV)/.installed node_modules/.installed
 # The embedded default: SQLite (WAL, durable commits) under ./data, no other server. The
 # background worker runs next to the web server and stops with it (Ctrl-C, or either ends).
 run: export DEBUG ?= 1
+# Links in e-mails and calendar files point where this server listens (a server listening
+# on every address is reached on this machine), unless SITE_URL says otherwise.
+run: export SITE_URL ?= http://$(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: setup
 	$(LIAISON) migrate --no-input
 	$(LIAISON) demo --if-empty

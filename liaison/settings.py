@@ -191,6 +191,8 @@ LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 # Our catalogue, then Chinese for packages that ship none (django-axes).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_packages"]
 USE_I18N = True
+# Dates as each language writes them (liaison/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["liaison.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_TZ = True
 
@@ -252,8 +254,11 @@ _cache_url = os.environ.get("CACHE_URL") or (
 )
 CACHES = {"default": {**_cache(_cache_url), "KEY_PREFIX": "liaison"}}
 
-# E-mail: console backend unless EMAIL_URL (e.g. smtp+tls://user:pass@host:587).
-_email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console:")
+# E-mail: EMAIL_URL (e.g. smtp+tls://user:pass@host:587). Without it mail is printed, but
+# in DEBUG each one is written as a file under the data folder (outbox-mail/), so that
+# `make run`'s terminal shows the server's log and not every demo mail.
+_email = dj_email_url.parse(os.environ.get("EMAIL_URL") or ("file:" if DEBUG else "console:"))
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(DATA_DIR / "outbox-mail")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"]
 EMAIL_PORT = _email["EMAIL_PORT"]

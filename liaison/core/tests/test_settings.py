@@ -79,3 +79,26 @@ def test_every_stylesheet_and_script_of_the_base_page_is_found_locally():
     for asset in assets:
         assert finders.find(asset), f"{asset} is not found by the static files finders"
     assert "http://" not in base and "https://" not in base
+
+
+SEND_MAIL = (
+    "from django.core.mail import send_mail; "
+    "send_mail('Demo subject', 'Body', 'a@example.org', ['b@example.org'])"
+)
+
+
+def test_mail_in_debug_without_a_mail_server_is_written_to_the_data_folder(tmp_path):
+    env = {"LIAISON_DATA_DIR": str(tmp_path), "DEBUG": "1", "EMAIL_URL": ""}
+    result = run_liaison("shell", "-v", "0", "-c", SEND_MAIL, **env)
+    assert result.returncode == 0, result.stderr
+    assert "Demo subject" not in result.stdout
+    (written,) = (tmp_path / "outbox-mail").iterdir()
+    assert "Subject: Demo subject" in written.read_text()
+
+
+def test_mail_without_debug_or_a_mail_server_is_printed(tmp_path):
+    env = {"LIAISON_DATA_DIR": str(tmp_path), "DEBUG": "0", "EMAIL_URL": ""}
+    result = run_liaison("shell", "-v", "0", "-c", SEND_MAIL, **env)
+    assert result.returncode == 0, result.stderr
+    assert "Subject: Demo subject" in result.stdout
+    assert not (tmp_path / "outbox-mail").exists()
