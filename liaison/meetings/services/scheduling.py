@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.core.plain import when_text
+from liaison.inbox.texts import Text
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Person
 
@@ -39,10 +41,10 @@ from .common import (
     _require_manage,
     _require_text,
     _tell,
-    place_of,
 )
 from .seats import seats_of
 from .series import _set_participants
+from .told import place_text
 
 
 def _require_scheduled(meeting: Meeting, person: Person, now: datetime.datetime) -> None:
@@ -122,12 +124,12 @@ def move_meeting(
         person,
         meeting,
         meeting.headline,
-        _("Moved to %(time)s (was %(before)s); %(place)s")
-        % {
-            "time": when_text(start),
-            "before": when_text(before["start"]),
-            "place": place_of(room, online_link),
-        },
+        Text(
+            gettext_noop("Moved to %(time)s (was %(before)s); %(place)s"),
+            time=start,
+            before=before["start"],
+            place=place_text(room, online_link),
+        ),
         urgent=meeting.is_emergency,
         invite=True,
     )
@@ -169,8 +171,7 @@ def cancel_meeting(meeting: Meeting, person: Person, *, reason: str) -> Meeting:
         person,
         meeting,
         meeting.headline,
-        _("Cancelled (%(time)s): %(reason)s")
-        % {"time": when_text(meeting.start), "reason": reason},
+        Text(gettext_noop("Cancelled (%(time)s): %(reason)s"), time=meeting.start, reason=reason),
         urgent=meeting.is_emergency,
         # A series' calendar leaves the cancelled meeting out; a one-off has none left.
         invite=meeting.series_id is not None,
@@ -259,12 +260,13 @@ def call_emergency_meeting(person: Person, data: EmergencyInput) -> tuple[Meetin
         matter=matter.number if matter else "",
         called=len(called),
     )
-    detail = _("Emergency meeting at %(time)s; %(place)s. Please confirm that you come.") % {
-        "time": when_text(start),
-        "place": place_of(data.room, link),
-    }
+    detail = Text(
+        gettext_noop("Emergency meeting at %(time)s; %(place)s. Please confirm that you come."),
+        time=start,
+        place=place_text(data.room, link),
+    )
     if matter is not None:
-        detail = f"{detail} {matter.number} {matter.title}"
+        detail = Text("%(call)s %(matter)s", call=detail, matter=f"{matter.number} {matter.title}")
     _tell(called, person, meeting, title, detail, urgent=True, invite=True)
     clashes = find_clashes(
         organization, [(meeting.start, meeting.end)], seats, data.room, exclude_meeting=meeting

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed
 from liaison.core.plain import checked_zone, plain
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, Person
 
 from .. import policy, recurrence
@@ -27,10 +29,10 @@ from .common import (
     _event,
     _require_text,
     _tell,
-    place_of,
 )
 from .occurrences import _future_spans, _materialize, _resync
 from .seats import seats_of
+from .told import summary_text
 
 
 @dataclass
@@ -107,15 +109,6 @@ def _set_participants(owner: MeetingSeries | Meeting, departments, people) -> No
     )
 
 
-def _summary(series: MeetingSeries) -> str:
-    return _("%(rule)s at %(time)s, %(minutes)s minutes; %(place)s") % {
-        "rule": recurrence.describe(series.rule, series.time_zone),
-        "time": series.start_time.strftime("%H:%M"),
-        "minutes": series.duration,
-        "place": place_of(series.room, series.online_link),
-    }
-
-
 @transaction.atomic
 def create_series(person: Person, data: SeriesInput) -> tuple[MeetingSeries, list[Clash]]:
     """Schedule a series (例会): its occurrences are created a year ahead, everyone it
@@ -160,7 +153,7 @@ def create_series(person: Person, data: SeriesInput) -> tuple[MeetingSeries, lis
         person,
         series,
         series.title,
-        _("You are invited: %(summary)s") % {"summary": _summary(series)},
+        Text(gettext_noop("You are invited: %(summary)s"), summary=summary_text(series)),
         invite=True,
     )
     clashes = find_clashes(
@@ -266,7 +259,7 @@ def edit_series(
         person,
         series,
         series.title,
-        _("Changed: %(summary)s") % {"summary": _summary(series)},
+        Text(gettext_noop("Changed: %(summary)s"), summary=summary_text(series)),
         invite=True,
     )
     clashes = find_clashes(
