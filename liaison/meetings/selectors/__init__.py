@@ -30,6 +30,7 @@ from ..models import (
     Participant,
     Room,
 )
+from .followup import Outstanding, outstanding, waiting_for
 from .record import (
     HIDDEN,
     AgendaRow,
@@ -50,17 +51,20 @@ from .record import (
 __all__ = [
     "HIDDEN",
     "AgendaRow",
+    "Outstanding",
     "Shown",
     "agenda_of",
     "attendance_of",
     "carried_actions",
     "clashes_seen_by",
     "minutes_of",
+    "outstanding",
     "previous_meeting",
     "readable_minutes",
     "receipts_of",
     "shown",
     "shown_all",
+    "waiting_for",
     "without_matter",
 ]
 

@@ -134,6 +134,7 @@ def mine(request):
         "meetings/mine.html",
         {
             "meetings": selectors.upcoming_for(person),
+            "waiting": selectors.waiting_for(person),
             "calls": {
                 call.meeting_id: call
                 for call in EmergencyCall.objects.filter(person=person, confirmed_at=None)
