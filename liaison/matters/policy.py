@@ -357,25 +357,41 @@ def leads_escalation(person: Person, matter: Matter) -> bool:
     return False
 
 
+def _holds_escalation_cheaply(matter, person, reach) -> bool:
+    """holds_escalation from the person's reach, without a query: the rung holds it (the
+    leading group, which climb makes the owner's office too; the coordinating office; the
+    owner department's heads) and its responsible person, never the department of a
+    leader in charge nor anyone else who merely handles the owner."""
+    if matter.responsible_person_id == person.pk:
+        return True
+    level = matter.escalation_level
+    if level == EscalationLevel.LEADING_GROUP:
+        return reach.in_leading_group or matter.owner_department_id in reach.departments
+    if level == EscalationLevel.COORDINATING_OFFICE:
+        office_id = person.organization.coordinating_department_id
+        return office_id is not None and office_id in reach.departments
+    if level == EscalationLevel.LEADER_IN_CHARGE:
+        return False
+    return matter.owner_department_id in reach.handled
+
+
 def asks_of(matter, person, reach, *, part_missing: bool, extension_pending: bool) -> list:
     """What the to-do asks of this person on this matter, from its state and their place
     (selectors.reach_of): the rules above, read cheaply for a whole page of rows."""
     asks = []
     office_id = person.organization.coordinating_department_id
-    mine = (
-        matter.responsible_person_id == person.pk
-        or matter.owner_department_id in reach.handled
-        or (
-            office_id is not None
-            and matter.owner_department_id == office_id
-            and office_id in reach.departments
+    if matter.state == State.ESCALATED:
+        mine = _holds_escalation_cheaply(matter, person, reach)
+    else:
+        mine = (
+            matter.responsible_person_id == person.pk
+            or matter.owner_department_id in reach.handled
+            or (
+                office_id is not None
+                and matter.owner_department_id == office_id
+                and office_id in reach.departments
+            )
         )
-        or (
-            matter.state == State.ESCALATED
-            and getattr(reach, "in_leading_group", False)
-            and matter.escalation_level == EscalationLevel.LEADING_GROUP
-        )
-    )
     if mine:
         ask = {
             State.SUBMITTED: Ask.DISPATCH,
@@ -393,3 +409,23 @@ def asks_of(matter, person, reach, *, part_missing: bool, extension_pending: boo
     ):
         asks.append(Ask.DECIDE_EXTENSION)
     return asks
+
+
+#: The decisions a rung of the ladder takes on an escalated matter, as the matter page
+#: offers them (each opens its form there).
+DECISIONS = (Action.DISPATCH, Action.ESCALATE, Action.CLOSE)
+
+
+def decisions_of(matter) -> list[tuple[str, str]]:
+    """The decisions offered to whoever holds an escalated matter (asks_of's DECIDE): re-
+    dispatch, pass it up (not from the top of the ladder) or close it as not a matter."""
+    return [
+        (action, Action.LABELS[action])
+        for action in DECISIONS
+        if action != Action.ESCALATE or matter.escalation_level < EscalationLevel.LEADING_GROUP
+    ]
+
+
+def may_change_view(person: Person, view) -> bool:
+    """A saved view of the to-do is its owner's alone."""
+    return view.person_id == person.pk

@@ -4,7 +4,8 @@ from (my to-do, my raised matters, my department's queue, all matters)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import OrderBy
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from liaison.org.models import GroupMembership, LeaderInCharge, Person, Position
 from liaison.org.roles import HANDLER_ROLES
 
 from . import search as search_index
+from . import worklist
 from .models import (
     LINK_INVERSE_LABELS,
     OPEN_STATES,
@@ -173,7 +175,13 @@ def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
         )
     if reach.handled:
         handled = list(reach.handled)
-        parts.append(open_matters.filter(owner_department_id__in=handled).values("pk"))
+        # A leader in charge decides alone what reached them: their department's heads
+        # only hold it (policy.holds_escalation).
+        parts.append(
+            open_matters.filter(owner_department_id__in=handled)
+            .exclude(state=State.ESCALATED, escalation_level=EscalationLevel.LEADER_IN_CHARGE)
+            .values("pk")
+        )
         parts.append(
             CoOrganizer.objects.filter(
                 department_id__in=handled,
@@ -196,6 +204,11 @@ def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
         .order_by()
         .values("matter_id")
     )
+    # What other areas (supervision's reviews) say waits on the person.
+    for source in worklist.sources().values():
+        extra = source.matter_ids(person, reach)
+        if extra is not None:
+            parts.append(extra.order_by())
     # Every part is of the person's organization already (its people, departments and
     # leading group): filtering on it again only tempts SQLite to walk the whole
     # organization in deadline order.
@@ -204,6 +217,59 @@ def todo(person: Person, reach: Reach | None = None) -> QuerySet[Matter]:
         .select_related(*LIST_RELATED)
         .order_by("next_deadline", "pk")
     )
+
+
+def waiting_elsewhere(person: Person, reach: Reach, ids: list[int]) -> dict[int, list[str]]:
+    """Of these matters, those other areas have waiting on the person (worklist sources),
+    with what each asks."""
+    asks: dict[int, list[str]] = {}
+    for source in worklist.sources().values():
+        waiting = source.matter_ids(person, reach)
+        if waiting is None or not ids:
+            continue
+        found = Matter.objects.filter(pk__in=ids).filter(pk__in=waiting.order_by())
+        for pk in found.values_list("pk", flat=True):
+            asks.setdefault(pk, []).append(source.ask)
+    return asks
+
+
+#: The to-do's sorts (the `sort` query parameter; a leading "-" reverses one), each
+#: ending on the primary key so that pages never shift.
+SORTS = {
+    "deadline": (F("next_deadline").asc(nulls_last=True), "pk"),
+    "age": ("created_at", "pk"),
+    "urgency": (
+        Case(
+            When(urgency="emergency", then=Value(0)),
+            When(urgency="urgent", then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        ),
+        F("next_deadline").asc(nulls_last=True),
+        "pk",
+    ),
+    "department": (F("lead_department__name_pinyin").asc(nulls_last=True), "next_deadline", "pk"),
+}
+
+
+def sorted_matters(matters: QuerySet[Matter], sort: str) -> tuple[QuerySet[Matter], str]:
+    """The matters in the order asked for (an unknown sort keeps theirs), and the sort
+    applied ("" for none)."""
+    key = sort.removeprefix("-")
+    if key not in SORTS:
+        return matters, ""
+    order = SORTS[key]
+    if sort.startswith("-"):
+        order = [_reversed(term) for term in order]
+    return matters.order_by(*order), sort
+
+
+def _reversed(term):
+    if isinstance(term, str):
+        return term[1:] if term.startswith("-") else f"-{term}"
+    if isinstance(term, OrderBy):
+        return term.copy().reverse_ordering()
+    return term.desc()
 
 
 def matters_in_order(ids: list[int]) -> list[Matter]:
@@ -294,25 +360,19 @@ class ClockView:
     step: str
     label: str
     due: datetime.datetime | None
-    status: str  # running, paused, stopped
+    status: str  # running, paused
 
 
 def clocks(matter: Matter) -> list[ClockView]:
-    """The matter's clocks (accept, reply, the rung's decision, rectification): when
-    each is due and whether it is running now."""
+    """The matter's running clocks (accept, reply, the rung's decision, rectification):
+    when each is due, and whether the reply clock waits for the originator."""
     shown = []
-    if matter.accept_due is not None:
-        running = matter.state == State.DISPATCHED
-        shown.append(
-            ClockView(
-                "accept", _("Accept by"), matter.accept_due, "running" if running else "stopped"
-            )
-        )
-    if matter.reply_due is not None:
-        if matter.state == State.ACCEPTED:
-            status = "paused" if matter.paused_at is not None else "running"
-        else:
-            status = "stopped"
+    # Once accepted (or past dispatch), the accept clock has nothing more to say.
+    if matter.accept_due is not None and matter.state == State.DISPATCHED:
+        shown.append(ClockView("accept", _("Accept by"), matter.accept_due, "running"))
+    # Likewise the reply clock once the reply is given (or the matter left handling).
+    if matter.reply_due is not None and matter.state == State.ACCEPTED:
+        status = "paused" if matter.paused_at is not None else "running"
         shown.append(ClockView("reply", _("Reply by"), matter.reply_due, status))
     if matter.state == State.ESCALATED:
         shown.append(ClockView("decide", _("Decide by"), matter.next_deadline, "running"))

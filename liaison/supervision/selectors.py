@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from liaison.matters.selectors import visible_matters
 from liaison.org.models import Department, Person
+from liaison.org.roles import office_ids
 
 from . import policy
 from .models import Rag, Rectification, RectificationState, Supervision, rag_of
@@ -211,3 +212,27 @@ def matter_supervision(matter, person: Person | None) -> MatterSupervision:
         and policy.may_review(person, supervision)
     )
     return card
+
+
+def reviews_waiting_on(person: Person, reach) -> QuerySet:
+    """The matters whose rectification reply waits for this person's review (as
+    policy.may_review has it, never their own reply), as one column of matter ids for the
+    to-do (liaison.matters.worklist); `reach` is matters.selectors.reach_of(person)."""
+    organization = person.organization
+    mine = Q(supervision__supervisor=person)
+    if organization.supervision_department_id in reach.departments:
+        mine = Q()  # the supervision office reviews every reply
+    else:
+        offices = office_ids(organization) & set(reach.departments)
+        if offices:
+            mine |= Q(supervision__supervising_department_id__in=offices)
+    return (
+        Rectification.objects.filter(
+            mine,
+            state=RectificationState.SUBMITTED,
+            supervision__is_active=True,
+            supervision__matter__organization_id=person.organization_id,
+        )
+        .exclude(submitted_by=person)
+        .values("supervision__matter_id")
+    )

@@ -31,6 +31,7 @@ from .parts import (
     MatterLink,
     attachment_path,
 )
+from .views import SavedView
 
 __all__ = [
     "LINK_INVERSE_LABELS",
@@ -52,6 +53,7 @@ __all__ = [
     "RaisedBy",
     "Rating",
     "Resolution",
+    "SavedView",
     "State",
     "Urgency",
     "attachment_path",

@@ -51,6 +51,7 @@ from .links import link, parents_of, unlink
 from .mentions import MENTION, comment, mentioned
 from .records import lock_matter, matter_url, record_event, require_text, tell_about
 from .sweep import check_clocks
+from .worklist import BatchResult, delete_view, dispatch_all, run_batch, save_view
 
 __all__ = [
     "ACTION_STATES",
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_KINDS",
     "MENTION",
     "Action",
+    "BatchResult",
     "InvalidInput",
     "MatterInput",
     "NotAllowed",
@@ -81,7 +83,9 @@ __all__ = [
     "contribute",
     "create_matter",
     "decide_extension",
+    "delete_view",
     "dispatch",
+    "dispatch_all",
     "edit_draft",
     "escalate",
     "give_information",
@@ -97,6 +101,8 @@ __all__ = [
     "request_extension",
     "require_text",
     "return_matter",
+    "run_batch",
+    "save_view",
     "seed_matter_kinds",
     "settings_for",
     "submit_matter",

@@ -7,8 +7,21 @@ language; the pages show it and change nothing.
 """
 
 from .actions import act
-from .lists import ledger, todo
+from .lists import batch, batch_ledger, delete_view, ledger, save_view, todo
 from .page import attachment, department_people, detail
 from .raising import edit, new
 
-__all__ = ["act", "attachment", "department_people", "detail", "edit", "ledger", "new", "todo"]
+__all__ = [
+    "act",
+    "attachment",
+    "batch",
+    "batch_ledger",
+    "delete_view",
+    "department_people",
+    "detail",
+    "edit",
+    "ledger",
+    "new",
+    "save_view",
+    "todo",
+]

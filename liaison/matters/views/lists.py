@@ -3,20 +3,26 @@
 import tempfile
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
+from liaison.core.errors import ServiceError
 from liaison.core.paginator import CappedPaginator
 from liaison.inbox.models import Ask
+from liaison.org.models import Department
 
-from .. import policy, selectors
+from .. import policy, selectors, services, worklist
 from ..forms import FilterForm
 from ..ledger import write_ledger
-from ..models import CoOrganizer, ExtensionRequest, ExtensionState
+from ..models import CoOrganizer, ExtensionRequest, ExtensionState, SavedView
 from .common import no_person, person_or_404
 
 PAGE_SIZE = 50
@@ -34,6 +40,7 @@ ASK_TONES = {
     Ask.CONFIRM: "purple",
     Ask.DECIDE_EXTENSION: "yellow",
     Ask.DECIDE: "red",
+    Ask.REVIEW_RECTIFICATION: "pink",
 }
 
 
@@ -41,6 +48,7 @@ ASK_TONES = {
 class Row:
     matter: object
     asks: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)  # the DECIDE ask's actions
 
 
 def _rows(page, person, reach, with_asks: bool) -> list[Row]:
@@ -58,22 +66,21 @@ def _rows(page, person, reach, with_asks: bool) -> list[Row]:
             matter_id__in=ids, state=ExtensionState.PENDING
         ).values_list("matter_id", flat=True)
     )
-    return [
-        Row(
-            m,
-            [
-                (ask, Ask(ask).label, ASK_TONES.get(ask, "secondary"))
-                for ask in policy.asks_of(
-                    m,
-                    person,
-                    reach,
-                    part_missing=m.pk in missing,
-                    extension_pending=m.pk in pending,
-                )
-            ],
+    extra = selectors.waiting_elsewhere(person, reach, ids)
+    rows = []
+    for m in matters:
+        asks = policy.asks_of(
+            m, person, reach, part_missing=m.pk in missing, extension_pending=m.pk in pending
         )
-        for m in matters
-    ]
+        asks += extra.get(m.pk, [])
+        rows.append(
+            Row(
+                m,
+                [(ask, Ask(ask).label, ASK_TONES.get(ask, "secondary")) for ask in asks],
+                policy.decisions_of(m) if Ask.DECIDE in asks else [],
+            )
+        )
+    return rows
 
 
 TABS = [
@@ -84,10 +91,47 @@ TABS = [
 ]
 
 
+#: The table head's sort links: (sort key, label).
+SORT_LINKS = [
+    ("deadline", gettext_lazy("Deadline")),
+    ("age", gettext_lazy("Age")),
+    ("urgency", gettext_lazy("Urgency")),
+    ("department", gettext_lazy("Department")),
+]
+
+
+def _tab_matters(tab, person, reach, request):
+    if tab == "todo":
+        return selectors.todo(person, reach), None
+    if tab == "raised":
+        return selectors.raised_by(person), None
+    if tab == "queue":
+        return selectors.department_queue(reach.departments), None
+    filters = FilterForm(person.organization, request.GET)
+    matters = selectors.filter_matters(
+        selectors.visible_matters(person, reach), filters.matter_filter()
+    )
+    return matters, filters
+
+
+def _sort_links(query, current: str) -> list[tuple]:
+    """Each sort's link (the active one reversed) and how it is applied now."""
+    links = []
+    for key, label in SORT_LINKS:
+        active = current.removeprefix("-") == key
+        descending = current.startswith("-")
+        target = query.copy()
+        target["sort"] = f"-{key}" if active and not descending else key
+        state = ("descending" if descending else "ascending") if active else ""
+        links.append((key, label, target.urlencode(), state))
+    return links
+
+
 @login_required
 def todo(request):
     """待办: what waits on me; my raised matters; my departments' queue; and, for the
-    offices and leaders, all matters with filters."""
+    offices and leaders, all matters with filters. Sortable, with saved views and
+    actions on several selected matters."""
     if not request.person:  # a lazy object: test what it wraps
         return no_person(request)
     person = request.person
@@ -97,51 +141,146 @@ def todo(request):
     tab = request.GET.get("tab") or "todo"
     if tab not in {key for key, _label in tabs}:
         tab = "todo"
-    filters = None  # only the all-matters tab has them
-    if tab == "todo":
-        matters = selectors.todo(person, reach)
-    elif tab == "raised":
-        matters = selectors.raised_by(person)
-    elif tab == "queue":
-        matters = selectors.department_queue(reach.departments)
-    else:
-        filters = FilterForm(person.organization, request.GET)
-        matters = selectors.filter_matters(
-            selectors.visible_matters(person, reach), filters.matter_filter()
-        )
+    matters, filters = _tab_matters(tab, person, reach, request)
+    matters, sort = selectors.sorted_matters(matters, request.GET.get("sort", ""))
     # Pages of ids first: only the page's 50 matters are then read with their departments
     # and people, not every matter of the list before the sort. The personal lists are
     # short enough to read all their ids in one query (the count and the page at once);
     # everything the offices see (or a common search word) is too much to count at every
-    # click, so that count stops at a cap.
+    # click, so that count stops at a cap (and its tab shows no count).
     ids = matters.values_list("pk", flat=True)
-    paginator = (
-        CappedPaginator(ids, PAGE_SIZE, cap=LIST_COUNT_CAP)
-        if tab == "all"
-        else Paginator(list(ids), PAGE_SIZE)
-    )
+    if tab == "all":
+        paginator = CappedPaginator(ids, PAGE_SIZE, cap=LIST_COUNT_CAP)
+    else:
+        ids = list(ids)
+        paginator = Paginator(ids, PAGE_SIZE)
+    counts = {key: None for key, _label in tabs}
+    for key in ("todo", "raised", "queue"):
+        counts[key] = (
+            len(ids) if key == tab else _tab_matters(key, person, reach, request)[0].count()
+        )
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     context = {
         "tab": tab,
-        "tabs": tabs,
+        "tabs": [(key, label, counts[key]) for key, label in tabs],
         "filters": filters,
         "page": page,
         "rows": _rows(page, person, reach, with_asks=tab == "todo"),
         "query": query.urlencode(),
+        "sort": sort,
+        "sort_links": _sort_links(unsorted, sort),
+        "saved_views": SavedView.objects.filter(person=person),
+        "batch_actions": [
+            (name, action.label)
+            for name, action in worklist.batch_actions().items()
+            if action.offered(person, reach)
+        ],
+        "may_dispatch": reach.sees_all or bool(reach.handled),
     }
     if request.htmx and request.htmx.target == "matter-list":
         return render(request, "matters/_list.html", context)
+    context["lead_choices"] = (
+        Department.objects.filter(organization_id=person.organization_id, is_active=True)
+        .exclude(kind="external")
+        .order_by("sort_order", "name_pinyin")
+        .only("pk", "name")
+        if context["may_dispatch"]
+        else []
+    )
     return render(request, "matters/todo.html", context)
 
 
+def _back(request):
+    """Back to the to-do as it was (its query string, never another site)."""
+    query = request.POST.get("back", "")
+    return redirect(reverse("matters:todo") + (f"?{query}" if query else ""))
+
+
 @login_required
-def ledger(request):
-    """台帐: the filtered list of all matters this person sees, as XLSX, no row cap."""
+@require_POST
+def save_view(request):
     person = person_or_404(request)
-    filters = FilterForm(person.organization, request.GET)
-    matters = selectors.filter_matters(selectors.visible_matters(person), filters.matter_filter())
+    try:
+        view = services.save_view(person, request.POST.get("name", ""), request.POST.get("back"))
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return _back(request)
+    messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
+    return redirect(reverse("matters:todo") + (f"?{view.query}" if view.query else ""))
+
+
+@login_required
+@require_POST
+def delete_view(request, pk):
+    person = person_or_404(request)
+    view = get_object_or_404(SavedView, pk=pk, person=person)  # another's is not found
+    services.delete_view(person, view)
+    messages.success(request, _("View “%(name)s” deleted.") % {"name": view.name})
+    return _back(request)
+
+
+def _report(request, result, done_text: str) -> None:
+    """One message for what was done, one per refusal with its reason."""
+    if result.done:
+        numbers = ", ".join(m.number for m in result.done)
+        messages.success(request, done_text % {"count": len(result.done), "numbers": numbers})
+    for matter, reason in result.refused:
+        messages.error(
+            request,
+            _("%(number)s not done: %(reason)s") % {"number": matter.number, "reason": reason},
+        )
+    if result.unseen:
+        messages.error(
+            request,
+            _("%(count)s selected matters were not found.") % {"count": result.unseen},
+        )
+
+
+@login_required
+@require_POST
+def batch(request):
+    """An action on each of the selected matters: dispatch them to one lead department,
+    or an action another area offers (supervision's urge)."""
+    person = person_or_404(request)
+    action = request.POST.get("action", "")
+    selected = request.POST.getlist("matters")
+    try:
+        if action == "dispatch":
+            lead_id = request.POST.get("lead", "")
+            departments = Department.objects.filter(organization_id=person.organization_id)
+            lead = departments.filter(pk=lead_id).first() if lead_id.isdigit() else None
+            result = services.dispatch_all(person, selected, lead)
+            done_text = _("Dispatched %(count)s: %(numbers)s.")
+        elif action in worklist.batch_actions():
+            chosen = worklist.batch_actions()[action]
+            result = services.run_batch(person, selected, chosen.run)
+            done_text = _("%(count)s done (%(numbers)s).")
+        else:
+            raise services.InvalidInput(_("Choose what to do with the selected matters."))
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        _report(request, result, done_text)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def batch_ledger(request):
+    """台帐 of the selected matters (those the person sees), as XLSX."""
+    person = person_or_404(request)
+    ids = [value for value in request.POST.getlist("matters") if value.isdigit()]
+    if not ids:
+        messages.error(request, _("Select at least one matter."))
+        return _back(request)
+    return _ledger_response(selectors.visible_matters(person).filter(pk__in=ids))
+
+
+def _ledger_response(matters):
     spool = tempfile.TemporaryFile()  # noqa: SIM115 -- FileResponse closes it
     write_ledger(matters, spool)
     spool.seek(0)
@@ -151,3 +290,12 @@ def ledger(request):
         filename=f"台帐-{timezone.localdate():%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+@login_required
+def ledger(request):
+    """台帐: the filtered list of all matters this person sees, as XLSX, no row cap."""
+    person = person_or_404(request)
+    filters = FilterForm(person.organization, request.GET)
+    matters = selectors.filter_matters(selectors.visible_matters(person), filters.matter_filter())
+    return _ledger_response(matters)

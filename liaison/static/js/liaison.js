@@ -39,4 +39,22 @@
     if (event.target.type === "checkbox") toggle(document);
   });
   document.addEventListener("DOMContentLoaded", function () { toggle(document); });
+
+  // A checkbox with data-select-all="name" ticks or clears every checkbox of that name
+  // (the to-do's selection for actions on several matters).
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("[data-select-all]");
+    if (!all) return;
+    document.querySelectorAll('input[type="checkbox"][name="' + all.dataset.selectAll + '"]').forEach(function (box) {
+      box.checked = all.checked;
+    });
+  });
+
+  // A link to "#act-<action>" (the to-do's decisions) opens that action's form on the
+  // matter page, as its button would.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!/^#act-[a-z-]+$/.test(window.location.hash)) return;
+    var button = document.querySelector('[data-bs-target="' + window.location.hash + '"]');
+    if (button) button.click();
+  });
 })();
