@@ -52,12 +52,15 @@ def find_matters(person, query: str) -> list[search.Hit]:
 
 
 def find_meetings(person, query: str) -> list[search.Hit]:
-    meetings = (
+    matching = (
         Meeting.objects.filter(organization_id=person.organization_id)
         .filter(Q(title__icontains=query) | Q(series__title__icontains=query))
         .select_related("series", "matter")
-        .order_by("-start", "-pk")[: SHOWN * 4]
     )
+    # The next ones first (a weekly series has many), then the latest past ones.
+    today = timezone.localdate()
+    meetings = list(matching.filter(start__date__gte=today).order_by("start", "pk")[: SHOWN * 4])
+    meetings += matching.filter(start__date__lt=today).order_by("-start", "-pk")[: SHOWN * 4]
     hits = []
     # The headline as the person sees it: a meeting about a matter they may not see
     # must not be found by that matter's title.
