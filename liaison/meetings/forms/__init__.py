@@ -9,13 +9,16 @@ from .people import (
     PersonSelectMultiple,
     PersonWidgetMixin,
 )
+from .record import AttendanceEntry, MinutesEntry
 from .scheduling import REPEAT_CHOICES, EmergencyForm, MoveForm, SeriesForm
 
 __all__ = [
     "REPEAT_CHOICES",
+    "AttendanceEntry",
     "CutoffForm",
     "EmergencyForm",
     "ItemForm",
+    "MinutesEntry",
     "MoveForm",
     "PeopleChoiceField",
     "PersonChoiceField",

@@ -54,22 +54,23 @@ class ItemInput:
 
 
 def _check_item(meeting: Meeting, person: Person, data: ItemInput) -> str:
-    title = _require_text(data.title, _("Give the agenda item a title."))
+    title = _require_text(data.title, _("Give the agenda item a title."), "title")
     if len(title) > 200:
-        raise InvalidInput(_("The title is too long (at most 200 characters)."))
+        raise InvalidInput(_("The title is too long (at most 200 characters)."), "title")
     if data.matter is not None and (
         data.matter.organization_id != meeting.organization_id
         or not policy.may_see_matter(person, data.matter)
     ):
-        raise NotAllowed(_("You cannot see this matter."))
-    for someone in (data.presenter, *data.prebriefed):
-        _meeting_person(meeting, someone)
+        raise NotAllowed(_("You cannot see this matter."), "matter")
+    _meeting_person(meeting, data.presenter, "presenter")
+    for someone in data.prebriefed:
+        _meeting_person(meeting, someone, "prebriefed")
     if data.minutes is not None:
-        _check_duration(data.minutes)
+        _check_duration(data.minutes, "minutes")
     if data.prebriefed and not (data.prebriefing or "").strip():
-        raise InvalidInput(_("Write the pre-briefing for the people you name."))
+        raise InvalidInput(_("Write the pre-briefing for the people you name."), "prebriefing")
     if (data.prebriefing or "").strip() and not data.prebriefed:
-        raise InvalidInput(_("Name the people the pre-briefing is for."))
+        raise InvalidInput(_("Name the people the pre-briefing is for."), "prebriefed")
     return title
 
 
@@ -125,7 +126,9 @@ def propose_item(meeting: Meeting, person: Person, data: ItemInput) -> AgendaIte
         )
     title = _check_item(meeting, person, data)
     if data.matter is not None and meeting.agenda.filter(matter=data.matter).exists():
-        raise WrongState(_("%(number)s is already on the agenda.") % {"number": data.matter.number})
+        raise WrongState(
+            _("%(number)s is already on the agenda.") % {"number": data.matter.number}, "matter"
+        )
     prebriefing = (data.prebriefing or "").strip()
     item = AgendaItem.objects.create(
         meeting=meeting,

@@ -73,26 +73,35 @@ def record_attendance(
     now = timezone.now()
     saved = []
     changes = {}
-    for row in rows:
+    for index, row in enumerate(rows):
+        field = f"records.{index}"
         if row.person is None or row.person.pk not in expected:
             raise InvalidInput(
                 _("%(name)s is not expected at this meeting.")
-                % {"name": row.person.name if row.person else "—"}
+                % {"name": row.person.name if row.person else "—"},
+                f"{field}.person",
             )
         if row.presence not in Presence.values:
-            raise InvalidInput(_("Say whether %(name)s came.") % {"name": row.person.name})
+            raise InvalidInput(
+                _("Say whether %(name)s came.") % {"name": row.person.name}, f"{field}.presence"
+            )
         reason = (row.reason or "").strip()
         substitute = row.substitute
         if row.presence == Presence.ABSENT and not reason:
-            raise InvalidInput(_("Say why %(name)s was absent.") % {"name": row.person.name})
+            raise InvalidInput(
+                _("Say why %(name)s was absent.") % {"name": row.person.name}, f"{field}.reason"
+            )
         if row.presence == Presence.SUBSTITUTED:
             if substitute is None:
                 raise InvalidInput(
-                    _("Choose who came instead of %(name)s.") % {"name": row.person.name}
+                    _("Choose who came instead of %(name)s.") % {"name": row.person.name},
+                    f"{field}.substitute",
                 )
-            _meeting_person(meeting, substitute)
+            _meeting_person(meeting, substitute, f"{field}.substitute")
             if substitute.pk == row.person.pk:
-                raise InvalidInput(_("A person cannot substitute for themselves."))
+                raise InvalidInput(
+                    _("A person cannot substitute for themselves."), f"{field}.substitute"
+                )
         else:
             substitute = None
         if row.presence == Presence.PRESENT:

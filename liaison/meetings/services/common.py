@@ -47,10 +47,10 @@ def _people(ids: Iterable[int]) -> list[Person]:
 # Checking input.
 
 
-def _require_text(value: str, message: str) -> str:
+def _require_text(value: str, message: str, field: str = "") -> str:
     value = (value or "").strip()
     if not value:
-        raise InvalidInput(message)
+        raise InvalidInput(message, field)
     return value
 
 
@@ -72,11 +72,11 @@ def _check_organizer(person: Person, department: Department | None) -> Departmen
     return department
 
 
-def _check_duration(minutes) -> int:
+def _check_duration(minutes, field: str = "") -> int:
     if not isinstance(minutes, int) or isinstance(minutes, bool):
-        raise InvalidInput(_("Give the duration in minutes."))
+        raise InvalidInput(_("Give the duration in minutes."), field)
     if not 1 <= minutes <= MAX_DURATION_MINUTES:
-        raise InvalidInput(_("A meeting lasts from 1 minute to 24 hours."))
+        raise InvalidInput(_("A meeting lasts from 1 minute to 24 hours."), field)
     return minutes
 
 
@@ -222,9 +222,9 @@ def _require_manage(person: Person, meeting: Meeting) -> None:
         )
 
 
-def _meeting_person(meeting: Meeting, person: Person | None) -> Person | None:
+def _meeting_person(meeting: Meeting, person: Person | None, field: str = "") -> Person | None:
     if person is not None and (
         person.organization_id != meeting.organization_id or not person.is_active
     ):
-        raise InvalidInput(_("Unknown person: %(name)s") % {"name": person.name})
+        raise InvalidInput(_("Unknown person: %(name)s") % {"name": person.name}, field)
     return person

@@ -57,23 +57,37 @@ class MinutesInput:
 
 def _check_decision(meeting: Meeting, number: int, data: DecisionInput) -> str:
     values = {"number": number}
-    title = _require_text(data.title, _("Decision %(number)s: say what was decided.") % values)
+    row = f"decisions.{number - 1}"
+    title = _require_text(
+        data.title, _("Decision %(number)s: say what was decided.") % values, f"{row}.title"
+    )
     if len(title) > 200:
-        raise InvalidInput(_("Decision %(number)s: at most 200 characters.") % values)
+        raise InvalidInput(
+            _("Decision %(number)s: at most 200 characters.") % values, f"{row}.title"
+        )
     owner = data.owner_department
     if owner is None or owner.organization_id != meeting.organization_id or not owner.is_active:
-        raise InvalidInput(_("Decision %(number)s: choose the owner department.") % values)
+        raise InvalidInput(
+            _("Decision %(number)s: choose the owner department.") % values,
+            f"{row}.owner_department",
+        )
     if owner.kind == DepartmentKind.EXTERNAL:
-        raise InvalidInput(_("Decision %(number)s: an external unit cannot own it.") % values)
+        raise InvalidInput(
+            _("Decision %(number)s: an external unit cannot own it.") % values,
+            f"{row}.owner_department",
+        )
     if data.responsible is None or not works_in(data.responsible, owner):
         raise InvalidInput(
             _("Decision %(number)s: choose a responsible person of %(department)s.")
-            % {**values, "department": owner.name}
+            % {**values, "department": owner.name},
+            f"{row}.responsible",
         )
     if not isinstance(data.due, datetime.date):
-        raise InvalidInput(_("Decision %(number)s: choose the due date.") % values)
+        raise InvalidInput(_("Decision %(number)s: choose the due date.") % values, f"{row}.due")
     if data.due < timezone.localdate():
-        raise InvalidInput(_("Decision %(number)s: the due date cannot be in the past.") % values)
+        raise InvalidInput(
+            _("Decision %(number)s: the due date cannot be in the past.") % values, f"{row}.due"
+        )
     return title
 
 
@@ -86,11 +100,11 @@ def save_minutes(meeting: Meeting, person: Person, data: MinutesInput) -> Minute
     _require_started(meeting, person)
     _require_record(person, meeting)
     minutes = _require_draft_minutes(meeting)
-    summary = _require_text(data.summary, _("Write the summary of the meeting."))
-    recorder = _meeting_person(meeting, data.recorder)
+    summary = _require_text(data.summary, _("Write the summary of the meeting."), "summary")
+    recorder = _meeting_person(meeting, data.recorder, "recorder")
     renames = recorder is not None and minutes is not None and recorder.pk != minutes.recorder_id
     if renames and not policy.may_manage_meeting(person, meeting):
-        raise NotAllowed(_("Only the organizers name the recorder."))
+        raise NotAllowed(_("Only the organizers name the recorder."), "recorder")
     decisions = list(data.decisions)
     titles = [_check_decision(meeting, n, d) for n, d in enumerate(decisions, start=1)]
     now = timezone.now()

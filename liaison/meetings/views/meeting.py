@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from liaison.core.errors import ServiceError
@@ -15,7 +15,7 @@ from liaison.matters import selectors as matter_selectors
 from liaison.org.models import Person
 
 from .. import policy, selectors, services
-from ..forms import CutoffForm, EmergencyForm, ItemForm, MoveForm
+from ..forms import CutoffForm, EmergencyForm, ItemForm, MinutesEntry, MoveForm
 from ..models import Meeting, MeetingState, Presence
 from .common import _choices, _participants, _person, _warn
 
@@ -23,7 +23,12 @@ from .common import _choices, _participants, _person, _warn
 @login_required
 def detail(request, pk):
     person = _person(request)
-    meeting = selectors.meeting_for(person, pk)
+    return _page(request, person, selectors.meeting_for(person, pk))
+
+
+def _page(request, person: Person, meeting: Meeting, **typed):
+    """The meeting page; `typed` replaces a card's form with what was typed into it when a
+    save was refused (item_form, minutes_form, attendance, attendance_error)."""
     now = timezone.now()
     departments, invited = _participants(meeting.series or meeting)
     calls = list(
@@ -61,6 +66,7 @@ def detail(request, pk):
     # Opening the page with approved minutes is reading them (the receipt, 回执).
     services.read_minutes(meeting, person)
     context.update(_record_context(person, meeting))
+    context.update(typed)
     return render(request, "meetings/detail.html", context)
 
 
@@ -192,16 +198,20 @@ def _record_context(person: Person, meeting: Meeting) -> dict:
     written = selectors.minutes_of(meeting)
     minutes = written if policy.may_read_minutes(person, meeting, written) else None
     may_write = policy.may_write_minutes(person, meeting, written, now)
+    may_approve = policy.may_approve_minutes(person, meeting, written, now)
     decisions = (
         list(minutes.decisions.select_related("owner_department", "responsible", "matter"))
         if minutes
         else []
     )
+    may_propose = policy.may_propose(person, meeting, now)
     return {
         "agenda": selectors.agenda_of(meeting, person),
         "agenda_open": policy.agenda_open(meeting),
+        "outstanding": selectors.outstanding(meeting, now),
         "may_arrange": policy.may_arrange_agenda(person, meeting),
-        "may_propose": policy.may_propose(person, meeting, now),
+        "may_propose": may_propose,
+        "propose_refusal": "" if may_propose else _propose_refusal(person, meeting),
         "item_form": ItemForm(person, auto_id="new-item-%s"),
         "cutoff_form": CutoffForm(meeting),
         "previous": previous,
@@ -216,7 +226,24 @@ def _record_context(person: Person, meeting: Meeting) -> dict:
             person, [d.matter_id for d in (*decisions, *carried)]
         ),
         "may_write": may_write,
-        "may_approve": policy.may_approve_minutes(person, meeting, written, now),
+        "minutes_form": MinutesEntry.of(minutes, decisions) if may_write else None,
+        "may_approve": may_approve,
+        "approve_departments": _listed(
+            {d.owner_department.name: None for d in decisions} if may_approve else ()
+        ),
         "receipts": selectors.receipts_of(minutes) if minutes and minutes.is_approved else [],
         **_choices(meeting.organization),
     }
+
+
+def _propose_refusal(person: Person, meeting: Meeting) -> str:
+    """Why the person is offered no agenda form, while the agenda is open."""
+    if not policy.agenda_open(meeting):
+        return ""
+    if policy.is_invited_to_propose(person, meeting):
+        return _("The agenda is closed for proposals; the organizers may still add items.")
+    return _("Only the departments and people invited to this meeting propose agenda items.")
+
+
+def _listed(names) -> str:
+    return pgettext("list separator", ", ").join(names)

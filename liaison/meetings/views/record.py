@@ -2,8 +2,6 @@
 and the minutes' print view and Word file.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -14,14 +12,14 @@ from django.views.decorators.http import require_POST
 
 from liaison.core.errors import InvalidInput, ServiceError
 from liaison.matters.models import Matter
-from liaison.org.models import Department, Person
+from liaison.org.models import Person
 
 from .. import minutes_docx as minutes_document
 from .. import policy, selectors, services
-from ..forms import CutoffForm, ItemForm
+from ..forms import AttendanceEntry, CutoffForm, ItemForm, MinutesEntry
 from ..models import AgendaItem, ItemState, Meeting, Presence
 from .common import _back, _choices, _person, _refused
-from .meeting import _record_context
+from .meeting import _page, _record_context
 
 
 def _matter_by_number(person: Person, number: str):
@@ -31,7 +29,9 @@ def _matter_by_number(person: Person, number: str):
         return None
     matter = Matter.objects.filter(organization=person.organization, number=number).first()
     if matter is None or not policy.may_see_matter(person, matter):
-        raise InvalidInput(_("No matter %(number)s that you can see.") % {"number": number})
+        raise InvalidInput(
+            _("No matter %(number)s that you can see.") % {"number": number}, "matter"
+        )
     return matter
 
 
@@ -46,25 +46,26 @@ def _item_of(person: Person, pk) -> AgendaItem:
 @login_required
 @require_POST
 def propose_item(request, pk):
+    """A refused proposal shows the form again as typed, the refusal next to its field."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
-    form = ItemForm(person, request.POST)
+    form = ItemForm(person, request.POST, auto_id="new-item-%s")
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-        return _back(meeting, "agenda")
+        messages.error(request, _("Please correct the marked fields."))
+        return _page(request, person, meeting, item_form=form)
     try:
         matter = _matter_by_number(person, form.cleaned_data.get("matter"))
         item = services.propose_item(meeting, person, form.item_input(matter))
     except ServiceError as error:
+        form.add_error(error.field if error.field in form.fields else None, error.message)
         _refused(request, error)
-    else:
-        messages.success(
-            request,
-            _("The item is on the agenda.")
-            if item.state == ItemState.ACCEPTED
-            else _("The item is proposed; the organizers decide on it."),
-        )
+        return _page(request, person, meeting, item_form=form)
+    messages.success(
+        request,
+        _("The item is on the agenda.")
+        if item.state == ItemState.ACCEPTED
+        else _("The item is proposed; the organizers decide on it."),
+    )
     return _back(meeting, "agenda")
 
 
@@ -154,95 +155,40 @@ def set_cutoff(request, pk):
 @login_required
 @require_POST
 def record_attendance(request, pk):
-    """One row per expected person: presence_<id>, reason_<id>, substitute_<id>; rows
-    left without a choice are not recorded."""
+    """A refused record shows the rows again as chosen, the refusal next to its row."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
-    people = {p.pk: p for p in Person.objects.filter(organization=person.organization)}
-    rows = []
-    for key, presence in request.POST.items():
-        pk = key.removeprefix("presence_")
-        if key == pk or not pk.isdigit() or not presence:
-            continue
-        substitute = request.POST.get(f"substitute_{pk}") or ""
-        rows.append(
-            services.PresenceInput(
-                people.get(int(pk)),
-                presence,
-                request.POST.get(f"reason_{pk}", ""),
-                people.get(int(substitute)) if substitute.isdigit() else None,
-            )
-        )
+    entry = AttendanceEntry.typed(request.POST)
     try:
-        services.record_attendance(meeting, person, rows)
+        services.record_attendance(meeting, person, entry.presence_inputs(person))
     except ServiceError as error:
+        entry.refused(error)
         _refused(request, error)
-    else:
-        messages.success(request, _("Attendance is recorded."))
+        return _page(
+            request,
+            person,
+            meeting,
+            attendance=entry.shown(selectors.attendance_of(meeting)),
+            attendance_error=entry.error,
+        )
+    messages.success(request, _("Attendance is recorded."))
     return _back(meeting, "attendance")
-
-
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required
 @require_POST
 def save_minutes(request, pk):
-    """The minutes form: the summary, the recorder, and decision rows as parallel lists
-    (rows without a decision are left out)."""
+    """A refused save shows the minutes again as typed, the refusal next to its row."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
-    departments = Department.objects.in_bulk(
-        [int(v) for v in request.POST.getlist("decision_owner") if v.isdigit()]
-    )
-    people = Person.objects.filter(organization=person.organization).in_bulk(
-        [
-            int(v)
-            for v in (*request.POST.getlist("decision_responsible"), request.POST.get("recorder"))
-            if v and v.isdigit()
-        ]
-    )
-
-    def pick(found: dict, value: str | None):
-        return found.get(int(value)) if value and value.isdigit() else None
-
-    decisions = []
-    for title, detail, owner, responsible, due in zip(
-        request.POST.getlist("decision_title"),
-        request.POST.getlist("decision_detail"),
-        request.POST.getlist("decision_owner"),
-        request.POST.getlist("decision_responsible"),
-        request.POST.getlist("decision_due"),
-        strict=False,
-    ):
-        if title.strip():
-            decisions.append(
-                services.DecisionInput(
-                    title=title,
-                    detail=detail,
-                    owner_department=pick(departments, owner),
-                    responsible=pick(people, responsible),
-                    due=_date(due),
-                )
-            )
+    entry = MinutesEntry.typed(request.POST)
     try:
-        services.save_minutes(
-            meeting,
-            person,
-            services.MinutesInput(
-                summary=request.POST.get("summary", ""),
-                recorder=pick(people, request.POST.get("recorder")),
-                decisions=tuple(decisions),
-            ),
-        )
+        services.save_minutes(meeting, person, entry.minutes_input(person))
     except ServiceError as error:
+        entry.refused(error)
         _refused(request, error)
-    else:
-        messages.success(request, _("The minutes are saved."))
+        return _page(request, person, meeting, minutes_form=entry)
+    messages.success(request, _("The minutes are saved."))
     return _back(meeting, "minutes")
 
 
