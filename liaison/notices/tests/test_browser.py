@@ -101,3 +101,39 @@ def test_publish_relay_read_and_remind(browser, live_server, hospital):
     row(office, "XXK").get_by_test_id("remind").click()
     expect(office.locator(".alert-success")).to_be_visible()
     office.screenshot(path=ARTIFACTS_DIR / "notice-reminded.png", full_page=True)
+
+
+def test_the_form_keeps_a_local_draft_and_refuses_a_too_large_file(
+    browser, live_server, settings, tmp_path
+):
+    settings.MATTER_ATTACHMENT_MAX_BYTES = 1024 * 1024
+    office = login(browser, live_server.url, "yuanban")
+    office.goto(f"{live_server.url}/notices/new/")
+    office.locator("#id_title").fill(TITLE)
+    office.locator("#id_body").fill("请各科室于本周五前完成院感自查。")
+    office.wait_for_timeout(500)  # the draft is saved a moment after typing stops
+
+    office.reload()
+    expect(office.locator("#id_title")).to_have_value("")
+    office.get_by_test_id("draft-restore").click()
+    expect(office.locator("#id_title")).to_have_value(TITLE)
+    expect(office.locator("#id_body")).to_have_value("请各科室于本周五前完成院感自查。")
+
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
+    office.locator("#id_attachments").set_input_files(str(big))
+    expect(office.get_by_test_id("upload-too-large")).to_contain_text("scan.pdf")
+    expect(office.get_by_test_id("upload-too-large")).to_contain_text("1 MB")
+    office.get_by_test_id("save-draft").click()
+    expect(office.get_by_test_id("upload-too-large")).to_be_visible()  # not sent
+    assert office.url.endswith("/notices/new/")
+
+    # Saved: the draft is gone, a new form starts clean.
+    office.locator("#id_attachments").set_input_files([])
+    office.locator("#id_departments-ts-control").fill("药剂科")
+    office.locator("#id_departments-ts-dropdown .option", has_text="药剂科").first.click()
+    office.get_by_test_id("save-draft").click()
+    expect(office.get_by_test_id("notice-title")).to_have_text(TITLE)
+    office.goto(f"{live_server.url}/notices/new/")
+    expect(office.locator("#id_title")).to_be_visible()
+    expect(office.get_by_test_id("draft-offer")).to_have_count(0)
