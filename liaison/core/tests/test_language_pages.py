@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from liaison.matters import services
+from liaison.matters.models import State
 from liaison.matters.tests.factories import MatterFactory
 from liaison.testing import in_english, media_folder, small_hospital  # noqa: F401
 
@@ -77,3 +79,35 @@ def test_picker_buttons_are_labelled_in_the_readers_language(client, h):
     assert (
         '<script id="picker-clear" type="application/json">"Clear the choice"</script>' in english
     )
+
+
+def test_an_accepted_matter_shows_no_accept_clock(client, h):
+    dispatched = MatterFactory(
+        originator=h.p["yjk_liaison"], by=h, state=State.DISPATCHED, lead=h.d["XXK"]
+    )
+    accepted = MatterFactory(
+        originator=h.p["yjk_liaison"], by=h, state=State.ACCEPTED, lead=h.d["XXK"]
+    )
+    client.force_login(h.p["xxk_head"].user)
+    waiting = client.get(reverse("matters:detail", args=[dispatched.pk]), **ZH).content.decode()
+    done = client.get(reverse("matters:detail", args=[accepted.pk]), **ZH).content.decode()
+    assert 'data-testid="clock-accept" data-status="running"' in waiting
+    assert 'data-testid="clock-accept"' not in done
+    assert 'data-testid="clock-reply" data-status="running"' in done
+    replied = MatterFactory(
+        originator=h.p["yjk_liaison"], by=h, state=State.REPLIED, lead=h.d["XXK"]
+    )
+    answered = client.get(reverse("matters:detail", args=[replied.pk]), **ZH).content.decode()
+    assert 'data-testid="clock-reply"' not in answered
+    assert "未计时" not in answered
+
+
+def test_a_transfer_does_not_repeat_the_unchanged_state(client, h):
+    matter = MatterFactory(
+        originator=h.p["yjk_liaison"], by=h, state=State.DISPATCHED, lead=h.d["XXK"]
+    )
+    services.transfer(matter, h.p["xxk_head"], lead=h.d["MZB"], reason="归口门诊部")
+    client.force_login(h.p["yjk_liaison"].user)
+    page = client.get(reverse("matters:detail", args=[matter.pk]), **ZH).content.decode()
+    assert "待签收 → 待签收" not in page
+    assert "待交办 → 待签收" in page  # a change of state still shows
