@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison.org.models import Person
+from liaison.org.roles import handled_department_ids
 
 from .. import policy
 from ..models import AttendanceRecord, Meeting, MeetingState, Minutes
@@ -68,9 +69,11 @@ def outstanding(meeting: Meeting, now: datetime.datetime | None = None) -> Outst
 def waiting_for(person: Person) -> list[tuple[Meeting, Shown, Outstanding]]:
     """Ended meetings whose record waits for the person: to record (the recorder, else
     the organizers) or to approve (the chair, else the organizers); policy decides. Each
-    with what the person sees of it."""
+    with what the person sees of it. Organizers here are the organizing department's own
+    heads and liaison officer: the coordinating office, which may organize any meeting,
+    would otherwise find every meeting of the hospital waiting for it."""
     now = timezone.now()
-    organized = policy.organizable_departments(person)
+    organized = handled_department_ids(person)
     candidates = (
         Meeting.objects.filter(
             organization=person.organization, state=MeetingState.SCHEDULED, end__lte=now
