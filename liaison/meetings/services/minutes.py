@@ -186,7 +186,8 @@ def approve_minutes(meeting: Meeting, person: Person) -> Minutes:
                 decision.title, decision.owner_department, decision.responsible, decision.due
             ),
         )
-        detail = _("Decided at %(meeting)s on %(time)s (minutes: %(url)s).") % {
+        # A Markdown link: the description is Markdown, shown with the minutes linked.
+        detail = _("Decided at %(meeting)s on %(time)s; see [the minutes](%(url)s).") % {
             "meeting": meeting.headline,
             "time": when,
             "url": meeting_url(meeting),

@@ -134,7 +134,8 @@ def test_approval_turns_each_decision_into_a_matter_on_its_owners_list(h, meetin
         assert matter.responsible_person == h.p[person]
         assert matter.due == timezone.localdate() + datetime.timedelta(days)
         assert matter.originator == h.p["president"]
-        assert services.meeting_url(meeting) in matter.description
+        # A link to the minutes (the description is Markdown), not a bare path.
+        assert f"see [the minutes]({services.meeting_url(meeting)})." in matter.description
         assert matter in matter_selectors.todo(h.p[person])
     event = meeting.events.get(type=EventType.MINUTES_APPROVED)
     assert event.data["matters"] == [first.matter.number, second.matter.number]
