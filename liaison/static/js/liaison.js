@@ -50,6 +50,14 @@
     });
   });
 
+  // A form's data-current-query field carries the address as it is now (htmx may have
+  // changed the filters since the page was drawn), e.g. a to-do view being saved.
+  document.addEventListener("submit", function (event) {
+    event.target.querySelectorAll("input[data-current-query]").forEach(function (input) {
+      input.value = window.location.search.replace(/^\?/, "");
+    });
+  });
+
   // A link to "#act-<action>" (the to-do's decisions) opens that action's form on the
   // matter page, as its button would.
   document.addEventListener("DOMContentLoaded", function () {
