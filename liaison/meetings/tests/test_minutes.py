@@ -216,7 +216,7 @@ def test_the_docx_has_the_official_layout_and_the_decisions(h, meeting):
     ) == ("仿宋_GB2312")
 
 
-def test_the_docx_writes_dates_as_the_print_view_does_in_chinese(h, meeting):
+def test_the_docx_writes_dates_as_the_print_view_does_in_chinese(h, meeting, client):
     due = datetime.date(timezone.localdate().year + 1, 3, 6)  # no leading zeros: 3月6日
     chosen = services.DecisionInput("更换叫号服务器", h.d["XXK"], h.p["xxk_staff"], due)
     write(meeting, h.p["xxk_head"], chosen)
@@ -232,5 +232,9 @@ def test_the_docx_writes_dates_as_the_print_view_does_in_chinese(h, meeting):
         rendered = minutes_docx.render(meeting, minutes, h.p["president"])
     document = docx.Document(io.BytesIO(rendered))
     text = "\n".join(p.text for p in document.paragraphs)
+    client.force_login(h.p["president"].user)
+    printed = client.get(f"/meetings/{meeting.pk}/minutes/print/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert printed.status_code == 200
     for date_text in expected:
         assert date_text in text
+        assert date_text in printed.content.decode()
