@@ -157,6 +157,30 @@ def test_a_preset_and_an_end_date_make_the_rule(client, h, room):
     assert series.meetings.count() == 4
 
 
+@pytest.mark.parametrize(
+    ("repeat", "rule", "words"),
+    [
+        ("monthly_day", "FREQ=MONTHLY;BYMONTHDAY={day}", "Every month on day {day}"),
+        ("yearly", "FREQ=YEARLY;BYMONTH={month};BYMONTHDAY={day}", "Every year on day {day} of"),
+    ],
+)
+def test_the_day_presets_make_their_rule_and_read_as_words(client, h, room, repeat, rule, words):
+    client = login(client, h.p["xxk_liaison"])
+    start = next_weekday(2)
+    if start.day > 28:
+        start += datetime.timedelta(days=7)
+    data = series_form(h, room, repeat=repeat, rule="", start_date=start.isoformat())
+    client.post("/meetings/series/new/", data, **EN)
+    series = MeetingSeries.objects.get()
+    assert series.rule == rule.format(day=start.day, month=start.month)
+    html = page(client, f"/meetings/series/{series.pk}/")
+    assert words.format(day=start.day) in html
+    assert 'data-testid="rule-raw"' in html  # the raw rule only folded away
+    assert f'<option value="{repeat}" selected>' in page(
+        client, f"/meetings/series/{series.pk}/edit/"
+    )
+
+
 def test_the_form_shows_the_services_refusal(client, h, room):
     client = login(client, h.p["xxk_liaison"])
     response = client.post("/meetings/series/new/", series_form(h, room) | {"room": ""}, **EN)
