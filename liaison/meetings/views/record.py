@@ -162,8 +162,10 @@ def record_attendance(request, pk):
     try:
         services.record_attendance(meeting, person, entry.presence_inputs(person))
     except ServiceError as error:
-        entry.refused(error)
         _refused(request, error)
+        if not isinstance(error, InvalidInput):  # no form to correct: the page as it is
+            return _back(meeting, "attendance")
+        entry.refused(error)
         return _page(
             request,
             person,
