@@ -86,6 +86,8 @@ def set_agenda_cutoff(meeting: Meeting, person: Person, cutoff: datetime.datetim
     meeting = _lock_agenda_meeting(meeting)
     _require_open_agenda(meeting, person)
     _require_manage(person, meeting)
+    if meeting.is_emergency:
+        raise WrongState(_("An emergency meeting takes proposals until it begins."))
     if not isinstance(cutoff, datetime.datetime):
         raise InvalidInput(_("Choose when the agenda closes."))
     if cutoff > meeting.start:
