@@ -64,8 +64,8 @@ class Notification(models.Model):
     # for the digest; the digest lists only the items that were held for it.
     urgent = models.BooleanField(_("urgent"), default=False)
     # Title and detail as texts.Text stores them ({"title": …, "detail": …}), translated
-    # for each reader; title and detail above keep them in the site's language, and are
-    # all that older items have.
+    # for each reader; title and detail above keep them as written, and are all that
+    # older items have.
     texts = models.JSONField(_("texts"), default=dict, blank=True)
 
     class Meta:

@@ -40,7 +40,14 @@ class Text:
 
     def __init__(self, msgid: str, **params):
         self.msgid = str(msgid)
-        self.params = params
+        # Stored at once: the moment a caller passes may change afterwards, and a stored
+        # form given back (from a task's arguments) is taken as it is.
+        self.params = {key: _stored(value) for key, value in params.items()}
+
+    @classmethod
+    def from_stored(cls, stored: dict) -> "Text":
+        """The Text of `stored()`'s result, e.g. after passing through a task queue."""
+        return cls(stored["msgid"], **stored.get("params", {}))
 
     @classmethod
     def label(cls, member: enum.Enum) -> "Text":
@@ -61,7 +68,7 @@ class Text:
         return {"call": f"{function.__module__}.{function.__qualname__}", "args": arguments}
 
     def stored(self) -> dict:
-        return {"msgid": self.msgid, "params": {k: _stored(v) for k, v in self.params.items()}}
+        return {"msgid": self.msgid, "params": self.params}
 
     def __str__(self) -> str:
         return render(self.stored())

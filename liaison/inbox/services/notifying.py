@@ -127,15 +127,14 @@ def _notice_items(
     urgent: bool = False,
     attachment: Attachment | None = None,
 ) -> _Notice | None:
-    # A Text is stored to be translated for each reader, and kept in the site's language
-    # besides; a lazy translation becomes text in the site's language.
-    with translation.override(settings.LANGUAGE_CODE):
-        texts = {
-            key: value.stored()
-            for key, value in (("title", title), ("detail", detail))
-            if isinstance(value, Text)
-        }
-        title, detail = str(title), str(detail)
+    # A Text is stored to be translated for each reader when read; title and detail keep
+    # it as written (for the admin, and what older code reads).
+    texts = {
+        key: value.stored()
+        for key, value in (("title", title), ("detail", detail))
+        if isinstance(value, Text)
+    }
+    title, detail = str(title), str(detail)
     people = {p.pk: p for p in recipients if p is not None and p.is_active}
     if exclude is not None:
         people.pop(exclude.pk, None)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, Person
 
 from ..models import Notice, NoticeEvent
@@ -48,15 +49,16 @@ def read_ask(notice: Notice) -> str:
     return Ask.READ if notice.require_read else Ask.INFO
 
 
-def tell(notice_id: int, person_ids: list[int], ask: str, title: str, detail: str = "") -> int:
-    """Inbox items (and e-mails, per preferences) about a notice for these people."""
+def tell(notice_id: int, person_ids: list[int], ask: str, title, detail="") -> int:
+    """Inbox items (and e-mails, per preferences) about a notice for these people. Title
+    and detail are text, a Text, or a Text's stored form (from the task queue)."""
     notice = Notice.objects.get(pk=notice_id)
     people = list(Person.objects.filter(pk__in=person_ids, is_active=True))
     notify(
         people,
         ask=ask,
-        title=title[:300],
-        detail=detail[:300],
+        title=_readable(title),
+        detail=_readable(detail),
         url=notice_url(notice),
         subject=notice,
         urgent=False,
@@ -70,7 +72,8 @@ def tell_later(notice: Notice, person_ids: Iterable[int], ask: str, title: str, 
     person_ids = sorted(set(person_ids))
     if not person_ids:
         return
-    title, detail = str(title), str(detail)
+    # What a task's arguments can carry: text, or a Text's stored form.
+    title, detail = _portable(title), _portable(detail)
     if len(person_ids) <= TELL_AT_ONCE:
         tell(notice.pk, person_ids, ask, title, detail)
         return
@@ -82,3 +85,11 @@ def tell_later(notice: Notice, person_ids: Iterable[int], ask: str, title: str, 
             partial(tasks.tell_about_notice.enqueue, notice.pk, chunk, ask, title, detail),
             robust=True,
         )
+
+
+def _portable(value) -> str | dict:
+    return value.stored() if isinstance(value, Text) else str(value)
+
+
+def _readable(value) -> str | Text:
+    return Text.from_stored(value) if isinstance(value, dict) else value

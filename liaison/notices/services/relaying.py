@@ -8,9 +8,11 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import NotAllowed, WrongState
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, Person
 
 from .. import policy
@@ -88,11 +90,12 @@ class Reminded:
     skipped: int = 0  # reminded less than REMIND_INTERVAL ago
 
 
-def _relay_reminder(notice: Notice, department: Department) -> str:
-    return _("Reminder: please relay «%(title)s» to %(department)s") % {
-        "title": notice.title,
-        "department": department,
-    }
+def _relay_reminder(notice: Notice, department: Department) -> Text:
+    return Text(
+        gettext_noop("Reminder: please relay «%(title)s» to %(department)s"),
+        title=notice.title,
+        department=department,
+    )
 
 
 @transaction.atomic
@@ -131,7 +134,7 @@ def remind(notice: Notice, person: Person, *, department: Department | None = No
         Receipt.objects.filter(notice=notice, person_id__in=ids).update(
             reminded_at=now, reminders=F("reminders") + 1
         )
-        title = _("Reminder: please read «%(title)s»") % {"title": notice.title}
+        title = Text(gettext_noop("Reminder: please read «%(title)s»"), title=notice.title)
         tell_later(notice, ids, Ask.READ, title)
     result.readers = len(ids)
 

@@ -3,9 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.matters import services as matters
 from liaison.matters.models import State
 from liaison.org.models import Person
@@ -52,7 +54,7 @@ def withdraw(notice: Notice, person: Person, *, reason: str) -> Notice:
         matters_kept=kept,
     )
     seen = notice.receipts.filter(delivered_at__isnull=False).values_list("person_id", flat=True)
-    title = _("Withdrawn: %(title)s") % {"title": notice.title}
+    title = Text(gettext_noop("Withdrawn: %(title)s"), title=notice.title)
     tell_later(notice, set(seen) - {person.pk}, Ask.INFO, title, reason)
     return notice
 
