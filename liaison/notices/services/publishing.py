@@ -5,6 +5,7 @@ import datetime
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput, NotAllowed, ServiceError, WrongState
@@ -46,9 +47,10 @@ def _action_matter(notice: Notice, relay: Relay) -> Matter:
     raised by the notice's author and sent straight to the department."""
     author = notice.author
     url = notice_url(notice)
-    description = _("Reply to the notice «%(title)s» by %(due)s. The notice: %(url)s") % {
+    # Markdown, like every description: the date as the language writes it, the notice linked.
+    description = _("Reply to the notice [«%(title)s»](%(url)s) by %(due)s.") % {
         "title": notice.title,
-        "due": notice.action_due.isoformat(),
+        "due": date_format(notice.action_due),
         "url": url,
     }
     if notice.body:

@@ -145,6 +145,9 @@ def test_task_deployments_open_a_matter_per_department_and_withdrawing_takes_the
         assert matter.responsible_person_id == relay.relayer_id
         assert matter.due == due
         assert matter.originator == h.p["office_head"]
+        # The notice linked and the date in words (English here), never an ISO date.
+        assert f"[«{notice.title}»](/notices/{notice.pk}/)" in matter.description
+        assert f"by {due.day} {due:%B} {due.year}." in matter.description
     services.withdraw(notice, h.p["office_head"], reason="内容有误，重新发布")
     notice.refresh_from_db()
     assert notice.state == NoticeState.WITHDRAWN
