@@ -20,10 +20,12 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 from liaison.matters.models import Matter, MatterKind
 from liaison.matters.services import MatterInput, create_matter
 from liaison.org.models import Department, DepartmentKind, Organization, Person
@@ -196,11 +198,12 @@ def detail_url(suggestion: Suggestion) -> str:
 def _tell_handlers(suggestion: Suggestion, *, exclude: Person | None) -> None:
     # An anonymous writer who is one of the handlers gets the notice like everyone else:
     # leaving them out would name them.
-    title = _("%(mailbox)s: %(kind)s “%(subject)s”") % {
-        "mailbox": suggestion.get_mailbox_display(),
-        "kind": suggestion.get_kind_display(),
-        "subject": suggestion.subject,
-    }
+    title = Text(
+        gettext_noop("%(mailbox)s: %(kind)s “%(subject)s”"),
+        mailbox=Mailbox(suggestion.mailbox),
+        kind=Kind(suggestion.kind),
+        subject=suggestion.subject,
+    )
     notify(
         policy.handlers_for(suggestion.organization, suggestion.mailbox),
         ask=Ask.ANSWER,
@@ -257,7 +260,9 @@ def reply(suggestion: Suggestion, person: Person, *, text: str) -> Suggestion:
         notify(
             [suggestion.writer],
             ask=Ask.INFO,
-            title=_("Your letter “%(subject)s” was answered") % {"subject": suggestion.subject},
+            title=Text(
+                gettext_noop("Your letter “%(subject)s” was answered"), subject=suggestion.subject
+            ),
             url=detail_url(suggestion),
             subject=suggestion,
             exclude=person,

@@ -10,11 +10,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput
 from liaison.core.plain import checked_zone
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text, readable
 from liaison.org.models import Person
 
 from .. import schedule
@@ -119,7 +121,7 @@ def add_row(project: Project, person: Person, data: RowInput) -> PlanRow:
             [row.owner],
             ask=Ask.INFO,
             title=f"{project.name}：{row.information}",
-            detail=_("You send this information: %(rule)s.") % {"rule": describe(row)},
+            detail=Text(gettext_noop("You send this information: %(rule)s."), rule=_words(row)),
             url=project_url(project),
             subject=project,
             exclude=person,
@@ -163,7 +165,7 @@ def edit_row(row: PlanRow, person: Person, data: RowInput) -> PlanRow:
             [row.owner],
             ask=Ask.INFO,
             title=f"{project.name}：{row.information}",
-            detail=_("You send this information now: %(rule)s.") % {"rule": describe(row)},
+            detail=Text(gettext_noop("You send this information now: %(rule)s."), rule=_words(row)),
             url=reverse("communication:mine"),
             subject=project,
             exclude=person,
@@ -194,7 +196,16 @@ def remove_row(row: PlanRow, person: Person) -> bool:
 
 def describe(row: PlanRow) -> str:
     """The row's schedule in words: its rule and due time."""
-    return _("%(rule)s at %(time)s") % {
-        "rule": schedule.describe(row.rule, row.time_zone),
-        "time": row.due_time.strftime("%H:%M"),
-    }
+    return schedule_in_words(row.rule, row.time_zone, row.due_time.strftime("%H:%M"))
+
+
+@readable
+def schedule_in_words(rule: str, zone: str, time: str) -> str:
+    return _("%(rule)s at %(time)s") % {"rule": schedule.describe(rule, zone), "time": time}
+
+
+def _words(row: PlanRow) -> dict:
+    """The row's schedule, put into words in the reader's language when read."""
+    return Text.call(
+        schedule_in_words, rule=row.rule, zone=row.time_zone, time=row.due_time.strftime("%H:%M")
+    )

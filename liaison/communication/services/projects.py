@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 from liaison.org.models import Department, Person
 
 from .. import policy
@@ -100,7 +102,9 @@ def create_project(person: Person, data: ProjectInput) -> Project:
             [data.manager],
             ask=Ask.INFO,
             title=project.name,
-            detail=_("You manage this project's stakeholders and communication plan."),
+            detail=Text(
+                gettext_noop("You manage this project's stakeholders and communication plan.")
+            ),
             url=project_url(project),
             subject=project,
             exclude=person,

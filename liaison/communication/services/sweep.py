@@ -8,14 +8,14 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 
 from .. import schedule
-from ..models import Distribution, DistributionState, EventType, PlanRow
+from ..models import Channel, Distribution, DistributionState, EventType, PlanRow
 from .common import distribution_url, event
 
 #: A sweep that finds a row far behind (the worker was stopped) creates at most this many
@@ -31,16 +31,18 @@ def audience_of(row: PlanRow) -> str:
 def _tell_due(row: PlanRow, made: list[Distribution]) -> None:
     latest = made[-1]
     if len(made) == 1:
-        detail = _("Due %(when)s by %(channel)s, to %(audience)s.") % {
-            "when": when_text(latest.due_at),
-            "channel": row.get_channel_display(),
-            "audience": latest.audience,
-        }
+        detail = Text(
+            gettext_noop("Due %(when)s by %(channel)s, to %(audience)s."),
+            when=latest.due_at,
+            channel=Channel(row.channel),
+            audience=latest.audience,
+        )
     else:
-        detail = _("%(count)s distributions are due, the latest %(when)s.") % {
-            "count": len(made),
-            "when": when_text(latest.due_at),
-        }
+        detail = Text(
+            gettext_noop("%(count)s distributions are due, the latest %(when)s."),
+            count=len(made),
+            when=latest.due_at,
+        )
     notify(
         [latest.owner],
         ask=Ask.DISTRIBUTE,
@@ -122,7 +124,7 @@ def _mark_overdue(pk: int, now: datetime.datetime) -> bool:
         [distribution.owner, row.project.manager],
         ask=Ask.OVERDUE,
         title=f"{row.project.name}：{row.information}",
-        detail=_("Due %(when)s and not yet sent.") % {"when": when_text(distribution.due_at)},
+        detail=Text(gettext_noop("Due %(when)s and not yet sent."), when=distribution.due_at),
         url=distribution_url(distribution),
         subject=distribution,
     )

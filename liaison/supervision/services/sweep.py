@@ -6,11 +6,11 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
+from liaison.inbox.texts import Text
 from liaison.matters.models import OPEN_STATES, EventType, Matter, State
 from liaison.matters.services import matter_url, record_event
 
@@ -71,11 +71,13 @@ def _tell_overdue(supervision: Supervision) -> None:
             [supervision.supervisor, *holders_of(matter)],
             ask=Ask.OVERDUE,
             title=f"{matter.number} {matter.title}",
-            detail=_(
-                "The supervision deadline (%(date)s) passed without an accepted "
-                "rectification reply."
-            )
-            % {"date": date_format(supervision.deadline)},
+            detail=Text(
+                gettext_noop(
+                    "The supervision deadline (%(date)s) passed without an accepted "
+                    "rectification reply."
+                ),
+                date=supervision.deadline,
+            ),
             url=matter_url(matter),
             subject=matter,
         )
