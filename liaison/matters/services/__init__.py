@@ -51,7 +51,7 @@ from .links import link, parents_of, unlink
 from .mentions import MENTION, comment, mentioned
 from .records import lock_matter, matter_url, record_event, require_text, tell_about
 from .sweep import check_clocks
-from .worklist import BatchResult, delete_view, dispatch_all, run_batch, save_view
+from .worklist import BatchResult, delete_view, dispatch_all, run_batch, save_view, view_query
 
 __all__ = [
     "ACTION_STATES",
@@ -109,5 +109,6 @@ __all__ = [
     "tell_about",
     "transfer",
     "unlink",
+    "view_query",
     "withdraw",
 ]

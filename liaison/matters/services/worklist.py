@@ -30,6 +30,15 @@ VIEW_PARAMETERS = {
 }
 
 
+def view_query(query: str) -> str:
+    """What a view keeps of a to-do address: its known, non-empty parameters."""
+    kept = QueryDict(mutable=True)
+    for key, values in QueryDict(query or "").lists():
+        if key in VIEW_PARAMETERS:
+            kept.setlist(key, [value for value in values if value])
+    return kept.urlencode()
+
+
 def save_view(person: Person, name: str, query: str) -> SavedView:
     """Save (or, under the same name, replace) a view of the to-do."""
     name = (name or "").strip()
@@ -37,11 +46,7 @@ def save_view(person: Person, name: str, query: str) -> SavedView:
         raise InvalidInput(_("Give the view a name."))
     if len(name) > SavedView._meta.get_field("name").max_length:
         raise InvalidInput(_("The view's name is too long."))
-    kept = QueryDict(mutable=True)
-    for key, values in QueryDict(query or "").lists():
-        if key in VIEW_PARAMETERS:
-            kept.setlist(key, [value for value in values if value])
-    query = kept.urlencode()
+    query = view_query(query)
     if len(query) > SavedView._meta.get_field("query").max_length:
         raise InvalidInput(_("This view has too many filters to save."))
     with transaction.atomic():

@@ -111,7 +111,8 @@ def test_a_view_is_saved_listed_replaced_and_deleted_by_its_owner_only(client, h
     view = SavedView.objects.get(person=h.p["office"])
     assert view.query == "tab=all&urgency=emergency&sort=deadline"  # no page, nothing unknown
     assert "View “紧急的” saved." in messages_of(response)
-    assert f'href="?{view.query.replace("&", "&amp;")}"' in client.get(TODO).content.decode()
+    shown = client.get(TODO + "?" + view.query + "&q=").content.decode()
+    assert f'href="?{view.query.replace("&", "&amp;")}" aria-current="page"' in shown
 
     client.post(reverse("matters:save-view"), {"name": "紧急的", "back": "tab=raised"}, follow=True)
     assert list(SavedView.objects.filter(person=h.p["office"]).values_list("query", flat=True)) == [

@@ -174,6 +174,7 @@ def todo(request):
         "sort": sort,
         "sort_links": _sort_links(unsorted, sort),
         "saved_views": SavedView.objects.filter(person=person),
+        "current_view": services.view_query(request.GET.urlencode()),
         "batch_actions": [
             (name, action.label)
             for name, action in worklist.batch_actions().items()
