@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.core.plain import plain, when_text
+from liaison.inbox.texts import Text
 from liaison.matters.models import Matter
 from liaison.org.models import Person
 from liaison.org.roles import department_of, handlers_of
@@ -165,7 +167,7 @@ def propose_item(meeting: Meeting, person: Person, data: ItemInput) -> AgendaIte
             person,
             meeting,
             meeting.headline,
-            _("Agenda item proposed: %(title)s") % {"title": title},
+            Text(gettext_noop("Agenda item proposed: %(title)s"), title=title),
         )
     if prebriefing:
         _tell_prebriefed(item, person)
@@ -185,7 +187,7 @@ def _tell_prebriefed(item: AgendaItem, actor: Person) -> None:
         actor,
         item.meeting,
         item.meeting.headline,
-        _("Pre-briefing (通气) on: %(title)s") % {"title": item.title},
+        Text(gettext_noop("Pre-briefing (通气) on: %(title)s"), title=item.title),
     )
 
 
@@ -226,12 +228,13 @@ def decide_item(item: AgendaItem, person: Person, *, accept: bool, reason: str =
             person,
             meeting,
             meeting.headline,
-            (
-                _("On the agenda: %(title)s")
-                if accept
-                else _("Not on the agenda: %(title)s (%(reason)s)")
-            )
-            % {"title": item.title, "reason": item.decline_reason},
+            Text(gettext_noop("On the agenda: %(title)s"), title=item.title)
+            if accept
+            else Text(
+                gettext_noop("Not on the agenda: %(title)s (%(reason)s)"),
+                title=item.title,
+                reason=item.decline_reason,
+            ),
         )
     return item
 

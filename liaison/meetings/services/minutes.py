@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.core.plain import when_text
+from liaison.inbox.texts import Text
 from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput, create_matter
 from liaison.org.models import Department, DepartmentKind, Person
@@ -236,8 +238,10 @@ def approve_minutes(meeting: Meeting, person: Person) -> Minutes:
         person,
         meeting,
         meeting.headline,
-        _("The minutes are approved; please read them (%(count)s decisions).")
-        % {"count": len(decisions)},
+        Text(
+            gettext_noop("The minutes are approved; please read them (%(count)s decisions)."),
+            count=len(decisions),
+        ),
     )
     return minutes
 
