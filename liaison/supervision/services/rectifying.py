@@ -6,10 +6,12 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.matters.models import EventType, Matter
 from liaison.matters.services import (
     attach_uploads,
@@ -147,7 +149,11 @@ def review_rectification(
     people = [pending.submitted_by, *lead_people(matter)]
     if accept:
         tell_about(
-            matter, people, Ask.INFO, person, _("Rectification reply accepted; supervision ended.")
+            matter,
+            people,
+            Ask.INFO,
+            person,
+            Text(gettext_noop("Rectification reply accepted; supervision ended.")),
         )
     else:
         tell_about(
@@ -155,6 +161,6 @@ def review_rectification(
             people,
             Ask.RECTIFY,
             person,
-            _("Rectification reply rejected: %(reason)s") % {"reason": reason[:200]},
+            Text(gettext_noop("Rectification reply rejected: %(reason)s"), reason=reason[:200]),
         )
     return pending

@@ -4,12 +4,13 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed, WrongState
 from liaison.core.plain import when_text
 from liaison.inbox.models import Ask
+from liaison.inbox.texts import Text
 from liaison.matters.models import EventType, Matter
 from liaison.matters.services import lock_matter, record_event, require_text, tell_about
 from liaison.org.models import Person
@@ -101,15 +102,17 @@ def supervise(
     )
     matter.save(update_fields=["updated_at"])
     if supervision.rectification_required:
-        detail = _("Under supervision: a rectification reply is due by %(date)s. %(reason)s")
+        detail = gettext_noop(
+            "Under supervision: a rectification reply is due by %(date)s. %(reason)s"
+        )
     else:
-        detail = _("Under supervision until %(date)s. %(reason)s")
+        detail = gettext_noop("Under supervision until %(date)s. %(reason)s")
     tell_about(
         matter,
         [*holders_of(matter), *lead_people(matter)],
         Ask.RECTIFY if supervision.rectification_required else Ask.INFO,
         person,
-        detail % {"date": date_format(deadline), "reason": reason[:200]},
+        Text(detail, date=deadline, reason=reason[:200]),
     )
     return supervision
 
@@ -146,13 +149,14 @@ def urge(matter: Matter, person: Person, note: str = "") -> Urge:
     )
     matter.save(update_fields=["updated_at"])
     holders = [p for p in holders_of(matter) if p is not None]
-    detail = _("Urged (%(count)s) by %(person)s; deadline %(date)s.") % {
-        "count": sequence,
-        "person": person.name,
-        "date": date_format(supervision.deadline),
-    }
+    detail = Text(
+        gettext_noop("Urged (%(count)s) by %(person)s; deadline %(date)s."),
+        count=sequence,
+        person=person.name,
+        date=supervision.deadline,
+    )
     if note:
-        detail = f"{detail} {note}"
+        detail = Text("%(urged)s %(note)s", urged=detail, note=note)
     tell_about(matter, holders, Ask.URGED, person, detail)
     if sequence >= 2 and matter.lead_department is not None:
         leader = leader_in_charge(matter.lead_department)
@@ -162,7 +166,12 @@ def urge(matter: Matter, person: Person, note: str = "") -> Urge:
                 [leader],
                 Ask.INFO,
                 person,
-                _("Copy: %(department)s was urged %(count)s times on this supervised matter.")
-                % {"department": matter.lead_department, "count": sequence},
+                Text(
+                    gettext_noop(
+                        "Copy: %(department)s was urged %(count)s times on this supervised matter."
+                    ),
+                    department=matter.lead_department,
+                    count=sequence,
+                ),
             )
     return item
