@@ -1,6 +1,7 @@
 """The notification preferences form: the rules themselves live in the model's clean()."""
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import NotificationPreference
@@ -33,6 +34,7 @@ class PreferenceForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("The site's language")), *settings.LANGUAGES]
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.CheckboxInput):
                 css = "form-check-input"
