@@ -1,5 +1,6 @@
 """A real-browser journey through a meeting: 信息科's head opens today's meeting, puts an
-item on the agenda, records attendance and writes the minutes with a decision for 药剂科;
+item on the agenda, records attendance and writes the minutes with a decision for 药剂科
+(a first save without a due date is refused and keeps what was typed);
 the president, who chairs, approves them; the decision is a matter on the to-do list of
 药剂科's liaison officer. Screenshots land in test-artifacts/."""
 
@@ -48,7 +49,12 @@ def hospital():
     )
     meeting = series.meetings.filter(start__lte=timezone.now()).order_by("-start").first()
     owner = Person.objects.get(user__username="lianluo")
-    return {"meeting": meeting.pk, "owner": owner.pk, "pharmacy": departments["YJK"].pk}
+    return {
+        "meeting": meeting.pk,
+        "owner": owner.pk,
+        "owner_name": owner.name,
+        "pharmacy": departments["YJK"].pk,
+    }
 
 
 @pytest.fixture
@@ -59,6 +65,14 @@ def browser(hospital):
 
 def login(browser, base_url, username):
     return signed_in(browser, base_url, username, DEMO_PASSWORD)
+
+
+def pick(cell, search):
+    """Choose in the Tom Select picker of a table cell by typing."""
+    cell.locator(".ts-control").click()
+    cell.locator(".ts-control input").fill(search)
+    cell.locator(".ts-dropdown .option", has_text=search).first.click()
+    expect(cell.locator(".ts-control .item", has_text=search)).to_be_visible()
 
 
 def test_hold_a_meeting_and_see_its_decision_on_the_owners_list(browser, live_server, hospital):
@@ -85,8 +99,18 @@ def test_hold_a_meeting_and_see_its_decision_on_the_owners_list(browser, live_se
     )
     row = organizer.get_by_test_id("decision-row").first
     row.get_by_test_id("decision-title").fill("药剂科提交发药系统接口需求说明")
-    row.get_by_test_id("decision-owner").select_option(str(hospital["pharmacy"]))
-    row.get_by_test_id("decision-responsible").select_option(str(hospital["owner"]))
+    pick(row.locator("td").nth(1), "药剂科")
+    pick(row.locator("td").nth(2), hospital["owner_name"])
+    # Saved without a due date: refused, and nothing typed is lost.
+    organizer.get_by_test_id("do-minutes").click()
+    row = organizer.get_by_test_id("decision-row").first
+    expect(row.get_by_test_id("decision-error")).to_be_visible()
+    expect(organizer.get_by_test_id("minutes-summary")).to_have_value(
+        "会议讨论了门诊药房发药系统接口改造，形成决议如下。"
+    )
+    expect(row.get_by_test_id("decision-title")).to_have_value("药剂科提交发药系统接口需求说明")
+    expect(row.get_by_test_id("decision-responsible")).to_have_value(str(hospital["owner"]))
+    organizer.screenshot(path=str(ARTIFACTS_DIR / "meeting-minutes-refused.png"), full_page=True)
     due = timezone.localdate() + datetime.timedelta(days=14)
     row.get_by_test_id("decision-due").fill(due.isoformat())
     organizer.get_by_test_id("do-minutes").click()
@@ -95,6 +119,9 @@ def test_hold_a_meeting_and_see_its_decision_on_the_owners_list(browser, live_se
     chair = login(browser, live_server.url, "yuanzhang")
     chair.goto(url)
     chair.get_by_test_id("approve-minutes").click()
+    expect(chair.get_by_test_id("approve-consequences")).to_be_visible()
+    chair.screenshot(path=str(ARTIFACTS_DIR / "meeting-minutes-approve-confirm.png"))
+    chair.get_by_test_id("do-approve-minutes").click()
     expect(chair.get_by_test_id("minutes")).to_have_attribute("data-state", "approved")
     expect(chair.get_by_test_id("meeting-state")).to_have_attribute("data-state", "held")
     number = chair.get_by_test_id("decision-matter").inner_text()
