@@ -62,7 +62,7 @@ def test_a_head_posts_a_whole_plan(h, monday):
     assert body["owner_department"] == "XXK" and body["manager"] == h.p["xxk_head"].user.username
     assert [s["kind"] for s in body["stakeholders"]] == ["person", "department", "external"]
     (row,) = body["rows"]
-    assert row["schedule"] == "Every week on Friday at 16:00"
+    assert row["schedule"] == "Every week on Fridays at 16:00"
     assert row["next_due_at"] == "2026-03-06T16:00:00+08:00"
     assert len(row["stakeholders"]) == 2
 

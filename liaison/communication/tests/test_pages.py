@@ -50,7 +50,7 @@ def test_everyone_in_the_organization_reads_the_list_and_the_project(client, h, 
     page = c.get(reverse("communication:detail", args=[row.project_id]))
     assert page.status_code == 200
     assert "沈院长" in page.text and "药剂科" in page.text
-    assert "Every week on Friday at 09:00" in page.text
+    assert "Every week on Fridays at 09:00" in page.text
     assert 'data-testid="add-stakeholder"' not in page.text
     assert 'data-testid="edit-row"' not in page.text
 
@@ -162,7 +162,7 @@ def test_a_weekly_row_is_added_through_the_form(client, h, project, president, p
     assert row.rule == "FREQ=WEEKLY;BYDAY=FR"
     assert row.next_due_at == at("2026-03-06", "16:00")
     page = c.get(reverse("communication:detail", args=[project.pk]))
-    assert "Every week on Friday at 16:00" in page.text
+    assert "Every week on Fridays at 16:00" in page.text
 
 
 def test_a_bad_custom_rule_is_shown_on_the_row_form(client, h, project, president):
@@ -268,7 +268,7 @@ def test_the_register_and_plan_export_as_a_spreadsheet(client, h, row):
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     register, plan = book.worksheets
     assert register["A5"].value == "沈院长" and register["D5"].value.startswith("Decision layer")
-    assert plan["A5"].value == "项目周报" and plan["D5"].value == "Every week on Friday at 09:00"
+    assert plan["A5"].value == "项目周报" and plan["D5"].value == "Every week on Fridays at 09:00"
 
 
 def test_a_closed_project_is_listed_apart(client, h, project, monday):

@@ -211,7 +211,7 @@ def test_others_may_not_change_the_register(h, project, president):
 
 def test_a_row_explains_its_rule_in_words(h, project, president):
     row = make_row(project, h.p["xxk_head"], to=[president], owner=h.p["xxk_liaison"])
-    assert services.describe(row) == "Every week on Friday at 09:00"
+    assert services.describe(row) == "Every week on Fridays at 09:00"
     event = project.events.get(type=EventType.ROW_ADDED)
     assert event.data["to"] == ["沈院长"] and event.data["rule"] == "FREQ=WEEKLY;BYDAY=FR"
 

@@ -67,7 +67,7 @@ def test_scheduling_a_series_answers_it_with_its_next_meetings(h, room):
     assert answer.status_code == 201, answer.json()
     body = answer.json()
     assert body["organizer"] == "XXK" and body["room"] == room.code
-    assert body["rule"] == "FREQ=WEEKLY;BYDAY=FR" and body["rule_text"] == "Every week on Friday"
+    assert body["rule"] == "FREQ=WEEKLY;BYDAY=FR" and body["rule_text"] == "Every week on Fridays"
     assert body["chair"] == username(h, "xxk_head") and body["people"] == [username(h, "vp")]
     assert {d["department"]: d["attendance"] for d in body["departments"]} == {
         "XXK": "both",

@@ -151,25 +151,18 @@ RULES_IN_WORDS = [
 ]
 
 
-# The Chinese phrases are in /work/i18n/chinese.tsv until the lead merges them into the
-# catalogue; then these pass and the marker goes.
-UNTIL_MERGED = pytest.mark.xfail(strict=True, reason="Chinese phrases not yet in the catalogue")
-
-
 @pytest.mark.parametrize(("text", "english", "chinese"), RULES_IN_WORDS)
 def test_rules_in_words_in_english(text, english, chinese):
     with translation.override("en"):
         assert recurrence.describe(text, SHANGHAI) == english
 
 
-@UNTIL_MERGED
 def test_rules_in_words_in_chinese():
     with translation.override("zh-hans"):
         words = [recurrence.describe(text, SHANGHAI) for text, _en, _zh in RULES_IN_WORDS]
     assert words == [zh or text for text, _en, zh in RULES_IN_WORDS]
 
 
-@UNTIL_MERGED
 def test_every_preset_reads_as_words_in_chinese():
     first = datetime.date(2026, 3, 11)  # the second Wednesday of March
     with translation.override("zh-hans"):
