@@ -756,7 +756,8 @@ def test_files_over_the_size_limit_are_refused(h, media, settings):
     matter = raise_matter(h, state=State.ACCEPTED)
     with changes_nothing(matter), pytest.raises(InvalidInput, match="too large"):
         services.add_attachments(matter, h.p["xxk_head"], [SimpleUploadedFile("大.pdf", b"x" * 11)])
-    services.add_attachments(matter, h.p["xxk_head"], [SimpleUploadedFile("小.pdf", b"x" * 10)])
+    small = SimpleUploadedFile("小.pdf", b"%PDF-1.4\n\n")
+    services.add_attachments(matter, h.p["xxk_head"], [small])
     assert Attachment.objects.filter(matter=matter).count() == 1
 
 
@@ -770,7 +771,7 @@ def test_a_refused_file_in_a_batch_stores_none_of_them(h, media):
 
 def test_a_reply_carries_its_attachments(h, media):
     matter = raise_matter(h, state=State.ACCEPTED)
-    upload = SimpleUploadedFile("整改报告.xlsx", b"xlsx")
+    upload = SimpleUploadedFile("整改报告.xlsx", b"PK\x03\x04")
     matter = services.reply(matter, h.p["xxk_head"], text="见附件", attachments=[upload])
     attachment = Attachment.objects.get(matter=matter)
     assert attachment.event.type == EventType.REPLIED
