@@ -133,3 +133,38 @@ def test_an_emergency_meeting_is_held_within_a_day(h, room):
     with pytest.raises(NotAllowed):
         call_emergency(h.p["xxk_staff"], h.d["XXK"], room=room, departments=[(h.d["YJK"], HEAD)])
     assert not EmergencyCall.objects.exists()
+
+
+def test_whoever_calls_chairs_unless_a_chair_is_chosen(h, room, called):
+    assert called.chair_person == h.p["xxk_head"]
+    chosen = call_emergency(
+        h.p["office"], h.d["YB"], room=room, departments=[(h.d["YJK"], HEAD)], chair=h.p["vp"]
+    )
+    assert chosen.chair_person == h.p["vp"]
+
+
+def test_an_emergency_meeting_takes_proposals_until_it_begins(h, room):
+    soon = timezone.now() + datetime.timedelta(hours=2)
+    meeting = call_emergency(
+        h.p["xxk_head"], h.d["XXK"], room=room, departments=[(h.d["YJK"], HEAD)], start=soon
+    )
+    assert meeting.cutoff == meeting.start > meeting.created_at
+    item = services.propose_item(
+        meeting, h.p["yjk_head"], services.ItemInput(title="药品库存", minutes=10)
+    )
+    assert item.meeting == meeting
+    with pytest.raises(WrongState):
+        services.set_agenda_cutoff(meeting, h.p["xxk_head"], soon - datetime.timedelta(hours=1))
+    meeting.refresh_from_db()
+    assert meeting.agenda_cutoff is None
+
+
+def test_the_emergency_meeting_page_names_the_chair_and_shows_no_cutoff(client, h, called):
+    client.force_login(h.p["xxk_head"].user)
+    response = client.get(f"/meetings/{called.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = response.content.decode()
+    assert response.status_code == 200
+    chair = html.split("主持人</dt>")[1].split("</dd>")[0]
+    assert h.p["xxk_head"].name in chair
+    assert 'data-testid="agenda-cutoff"' not in html
+    assert 'data-testid="form-cutoff"' not in html

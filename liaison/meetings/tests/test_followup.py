@@ -82,6 +82,7 @@ def test_a_cancelled_meeting_lacks_nothing(h, room):
 def test_the_meeting_waits_in_the_my_meetings_of_whoever_is_to_act(h, ended):
     meeting = ended
     assert waiting(h.p["xxk_head"]) and not waiting(h.p["mzb_head"])  # invited only
+    assert not waiting(h.p["office"])  # may organize any meeting, but this is not theirs
     minutes_by(h, meeting, h.p["xxk_liaison"])
     attendance(h, meeting)
     # Now only the chair approves: the organizers and the recorder wait no more.
@@ -98,3 +99,11 @@ def test_my_meetings_lists_it_for_whoever_is_to_act(client, h, ended):
     assert "The meeting has ended; the recorder 钱联络 is to record attendance." in mine
     client.force_login(h.p["mzb_head"].user)
     assert 'data-testid="my-waiting"' not in client.get("/meetings/mine/", **EN).content.decode()
+
+
+def test_the_meeting_page_says_it_to_everyone(client, h, ended):
+    client.force_login(h.p["mzb_head"].user)
+    page = client.get(f"/meetings/{ended.pk}/", **EN).content.decode()
+    expected = "The meeting has ended; the organizing department 信息科 is to record attendance"
+    assert expected in page
+    assert 'data-testid="meeting-state" data-state="scheduled">Ended, not yet recorded' in page
