@@ -31,7 +31,7 @@ class ItemForm(forms.Form):
         label=_("Presenter"), queryset=Person.objects.none(), required=False
     )
     minutes = forms.IntegerField(
-        label=_("Minutes"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
+        label=_("Duration (minutes)"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
     )
     prebriefing = forms.CharField(
         label=_("Pre-briefing (通气)"),
