@@ -3,6 +3,8 @@
 scrolling, and on a phone opens the collapsed menu and reads a matter's description before
 its side cards. One browser, one page, reused throughout."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -37,6 +39,17 @@ def matter():
         Person.objects.get(user__username="yuanban"),
         lead=Department.objects.get(organization=organization, code="XXK"),
     )
+    # One waiting for the office, long overdue: the to-do's widest row in English.
+    waiting = services.create_matter(
+        Person.objects.get(user__username="lianluo"),
+        MatterInput(
+            title="住院部电梯高峰期拥堵需要协调错峰", description="早高峰拥堵。", kind=kind
+        ),
+        submit=True,
+    )
+    type(waiting).objects.filter(pk=waiting.pk).update(
+        next_deadline=waiting.next_deadline - datetime.timedelta(days=3)
+    )
     return matter
 
 
@@ -67,6 +80,10 @@ def test_the_top_bar_fits_from_1024_px_and_the_phone_reads_content_first(live_se
                 assert not any(problems), f"{language} at {width} px: {problems}"
                 expect(page.get_by_test_id("nav-supervision")).to_be_visible()
                 expect(page.get_by_test_id("nav-people")).to_be_hidden()
+                # The to-do table, the widest page people work in, fits too.
+                page.goto(f"{live_server.url}/matters/")
+                scroll = page.evaluate("document.documentElement.scrollWidth")
+                assert scroll <= width, f"{language} to-do at {width} px: {scroll} px wide"
             # What "More" holds opens from the bar.
             page.get_by_test_id("nav-more").click()
             expect(page.get_by_test_id("nav-people")).to_be_visible()
