@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def hospital():
     """Built before Playwright starts (its event loop refuses synchronous queries)."""
     h = build_hospital("b1")
-    return {"president": h.p["president"].pk, "head": h.p["xxk_head"].user.username}
+    return {"president": h.p["president"].name, "head": h.p["xxk_head"].user.username}
 
 
 @pytest.fixture
@@ -63,7 +63,12 @@ def test_plan_a_weekly_report_and_mark_it_sent(browser, live_server, hospital):
     expect(page.get_by_test_id("project-name")).to_contain_text("HIS升级改造项目")
 
     page.get_by_test_id("add-stakeholder").click()
-    page.locator("#id_person").select_option(str(hospital["president"]))
+    # The people picker asks the server as one types.
+    picker = page.locator("#id_person + .ts-wrapper")
+    picker.locator(".ts-control").click()
+    picker.locator(".ts-control input").fill(hospital["president"])
+    picker.locator(".ts-dropdown .option", has_text=hospital["president"]).first.click()
+    expect(picker.locator(".ts-control .item")).to_contain_text(hospital["president"])
     page.locator("#id_layer").select_option("decision")
     page.locator("#id_influence").select_option("high")
     page.locator("#id_information_needs").fill("项目整体进度、重大风险")

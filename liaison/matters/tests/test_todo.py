@@ -118,7 +118,9 @@ def test_a_view_is_saved_listed_replaced_and_deleted_by_its_owner_only(client, h
     assert list(SavedView.objects.filter(person=h.p["office"]).values_list("query", flat=True)) == [
         "tab=raised"
     ]
-    response = client.post(reverse("matters:save-view"), {"name": "  ", "back": ""}, follow=True)
+    response = client.post(
+        reverse("matters:save-view"), {"name": "  ", "back": ""}, follow=True, **EN
+    )
     assert messages_of(response) == ["Give the view a name."]
 
     login(client, h.p["outsider"])

@@ -64,7 +64,7 @@ def test_publish_relay_read_and_remind(browser, live_server, hospital):
         pick(office, "departments", name)
     office.screenshot(path=ARTIFACTS_DIR / "notice-form.png", full_page=True)
     office.get_by_test_id("publish-open").click()
-    expect(office.get_by_test_id("publish-confirmation")).to_contain_text("withdrawn")
+    expect(office.get_by_test_id("publish-confirmation")).to_contain_text("只能撤回")
     office.get_by_test_id("publish").click()
     expect(office.get_by_test_id("notice-title")).to_have_text(TITLE)
     expect(office.get_by_test_id("stats-row")).to_have_count(3)
