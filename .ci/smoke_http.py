@@ -29,7 +29,7 @@ SITE_URL = os.environ["SITE_URL"].rstrip("/")
 # whose head answers for it.
 RAISER, LEAD, LEAD_DEPARTMENT = "lianluo", "zhuren", "XXK"
 LINKED_ASSET = re.compile(r"""(?:href|src)="(/static/[^"]+)\"""")
-HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js)$")
+HASHED = re.compile(r"\.[0-9a-f]{12}\.(css|js|svg|png|ico)$")
 SERVER_WAIT, MAIL_WAIT = 60, 60  # seconds
 
 step = "start"
