@@ -1,4 +1,4 @@
-"""The ledger (台帐): a list of matters as an XLSX workbook in the Chinese ledger format.
+"""The ledger (台账): a list of matters as an XLSX workbook in the Chinese ledger format.
 
 Headers and labels are data of that format, so they stay Chinese whatever the interface
 language. Rows stream from the database in chunks and straight into the file
@@ -99,7 +99,7 @@ def write_ledger(matters: QuerySet[Matter], file_obj: BinaryIO) -> int:
     """Write the matters (already filtered to what the reader may see) to `file_obj` as
     an XLSX ledger; returns the number of rows written."""
     workbook = spreadsheets.workbook(file_obj, {"constant_memory": True})
-    sheet = workbook.add_worksheet("台帐")
+    sheet = workbook.add_worksheet("台账")
     header = workbook.add_format(
         {"bold": True, "bg_color": "#E8EEF7", "border": 1, "align": "center", "valign": "vcenter"}
     )

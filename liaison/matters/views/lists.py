@@ -272,7 +272,7 @@ def batch(request):
 @login_required
 @require_POST
 def batch_ledger(request):
-    """台帐 of the selected matters (those the person sees), as XLSX."""
+    """台账 of the selected matters (those the person sees), as XLSX."""
     person = person_or_404(request)
     ids = [value for value in request.POST.getlist("matters") if value.isdigit()]
     if not ids:
@@ -288,14 +288,14 @@ def _ledger_response(matters):
     return FileResponse(
         spool,
         as_attachment=True,
-        filename=f"台帐-{timezone.localdate():%Y%m%d}.xlsx",
+        filename=f"台账-{timezone.localdate():%Y%m%d}.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
 
 @login_required
 def ledger(request):
-    """台帐: the filtered list of all matters this person sees, as XLSX, no row cap."""
+    """台账: the filtered list of all matters this person sees, as XLSX, no row cap."""
     person = person_or_404(request)
     filters = FilterForm(person.organization, request.GET)
     matters = selectors.filter_matters(selectors.visible_matters(person), filters.matter_filter())
