@@ -360,6 +360,7 @@ def bulk_load(org, count, seed, batch=5000):
             if state not in ("draft", "submitted") and rng.random() < 0.2:
                 co = rng.sample(org.lead_ids, rng.choice((1, 1, 2)))
                 co = [d for d in co if d not in (lead, origin)]
+            matter.set_title_keys()  # what save() does, which bulk_create skips
             matters.append(matter)
             extras.append((co, state))
         with transaction.atomic():

@@ -7,39 +7,27 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from liaison.matters import search as matters_search
 from liaison.matters import selectors as matter_selectors
 from liaison.meetings import selectors as meeting_selectors
 from liaison.meetings.models import Meeting
 from liaison.notices import policy as notice_policy
 from liaison.notices.models import Notice
 from liaison.org import search
-from liaison.org.pinyin import pinyin_keys
 
 #: Hits of each kind shown.
 SHOWN = 5
-#: How many of the newest visible matters are read for pinyin initials (zzj → 自助机):
-#: titles have no pinyin in the index, so the initials are worked out as one searches.
-INITIALS_WINDOW = 500
-
-
-def _is_initials(query: str) -> bool:
-    return query.isascii() and query.isalpha() and 2 <= len(query) <= 10
+NEWEST = ("-created_at", "-pk")
 
 
 def find_matters(person, query: str) -> list[search.Hit]:
     visible = matter_selectors.visible_matters(person)
-    matters = list(matter_selectors.search(visible, query).order_by("-created_at", "-pk")[:SHOWN])
-    if len(matters) < SHOWN and _is_initials(query):
-        initials = query.lower()
-        found = {m.pk for m in matters}
-        for pk, title in visible.order_by("-created_at", "-pk").values_list("pk", "title")[
-            :INITIALS_WINDOW
-        ]:
-            if pk not in found and initials in pinyin_keys(title)[1]:
-                found.add(pk)
-                if len(found) >= SHOWN:
-                    break
-        matters = list(visible.filter(pk__in=found).order_by("-created_at", "-pk"))
+    matters = list(matter_selectors.search(visible, query).order_by(*NEWEST)[:SHOWN])
+    if len(matters) < SHOWN:
+        # Then those whose title's pinyin or initials hold it (zzj → 自助机), among all.
+        found = [m.pk for m in matters]
+        by_pinyin = matters_search.by_pinyin(visible, query).exclude(pk__in=found)
+        matters += by_pinyin.order_by(*NEWEST)[: SHOWN - len(matters)]
     return [
         search.Hit(
             kind=_("Matter"),

@@ -184,6 +184,18 @@ def _word_q(word: str) -> Q:
     return condition & text
 
 
+def by_pinyin(matters: QuerySet, query: str) -> QuerySet:
+    """Matters whose title's initials or full pinyin contain the query (zzj or zizhuji
+    finds 门诊自助机…; spaces and case do not count); none unless it is two letters or more.
+    The keys are columns of the matter (Matter.save writes them): every matter is looked
+    at, in the database; no index helps a substring, and the scan stops at the first hits
+    in the order asked for."""
+    latin = query.replace(" ", "").lower()
+    if not (latin.isascii() and latin.isalpha() and len(latin) >= 2):
+        return matters.none()
+    return matters.filter(Q(title_initials__contains=latin) | Q(title_pinyin__contains=latin))
+
+
 def search(matters: QuerySet, query: str) -> QuerySet:
     """Matters whose number, title or description contain every word of the query."""
     for word in query.split():

@@ -11,6 +11,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from liaison.deadlines.models import Urgency  # with the service levels, kept per urgency
 from liaison.org.models import Department, Organization, Person
+from liaison.org.pinyin import pinyin_keys
 
 from .kinds import Category, MatterKind
 
@@ -87,6 +88,9 @@ class Matter(ConcurrentTransitionMixin, models.Model):
     )
     number = models.CharField(_("number"), max_length=20)
     title = models.CharField(_("title"), max_length=200)
+    # The title's pinyin and initials, for the top search (zzj → 自助机), kept by save().
+    title_pinyin = models.CharField(max_length=1200, blank=True, editable=False)
+    title_initials = models.CharField(max_length=200, blank=True, editable=False)
     description = models.TextField(_("description"), blank=True)
     kind = models.ForeignKey(MatterKind, verbose_name=_("kind"), on_delete=models.PROTECT)
     urgency = models.CharField(
@@ -225,6 +229,18 @@ class Matter(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A save that does not write the title (state changes, clocks) leaves the keys be.
+        if update_fields is None or "title" in update_fields:
+            self.set_title_keys()
+            if update_fields is not None:
+                update_fields = {*update_fields, "title_pinyin", "title_initials"}
+        super().save(*args, update_fields=update_fields, **kwargs)
+
+    def set_title_keys(self) -> None:
+        """Work out the title's pinyin search keys (bulk_create does not call save)."""
+        self.title_pinyin, self.title_initials = pinyin_keys(self.title)
 
     @property
     def is_open(self) -> bool:
