@@ -1,7 +1,7 @@
 """Forms of the meeting pages. They read and check the fields; every rule about
 meetings stays in services.py, whose refusals the views put on the form."""
 
-from .agenda import CutoffForm, ItemForm
+from .agenda import Arrangement, CutoffForm, ItemForm
 from .people import (
     PeopleChoiceField,
     PersonChoiceField,
@@ -14,6 +14,7 @@ from .scheduling import REPEAT_CHOICES, EmergencyForm, MoveForm, SeriesForm
 
 __all__ = [
     "REPEAT_CHOICES",
+    "Arrangement",
     "AttendanceEntry",
     "CutoffForm",
     "EmergencyForm",

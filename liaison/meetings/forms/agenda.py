@@ -1,5 +1,7 @@
 """Forms of a meeting's agenda: an item, and when the agenda closes."""
 
+import dataclasses
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -80,9 +82,51 @@ class ItemForm(forms.Form):
         )
 
 
+@dataclasses.dataclass
+class Arrangement:
+    """An item's arrange form as typed when its save was refused, for the page to show
+    again (the chosen people with their names) with each refusal at its field; refusals
+    about anything else (the title, the item's state) under "form"."""
+
+    FIELDS = ("presenter", "minutes", "prebriefing", "prebriefed")
+
+    item: int
+    presenter: Person | None = None
+    minutes: str = ""
+    prebriefing: str = ""
+    prebriefed: list = dataclasses.field(default_factory=list)
+    errors: dict = dataclasses.field(default_factory=dict)
+
+    @classmethod
+    def typed(cls, item_pk: int, form: ItemForm) -> "Arrangement":
+        def people(values) -> list:
+            ids = [int(v) for v in values if str(v).isdigit()]
+            found = {p.pk: p for p in form.fields["prebriefed"].queryset.filter(pk__in=ids)}
+            return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+        presenter = people([form["presenter"].value() or ""])
+        typed = cls(
+            item=item_pk,
+            presenter=presenter[0] if presenter else None,
+            minutes=form["minutes"].value() or "",
+            prebriefing=form["prebriefing"].value() or "",
+            prebriefed=people(form["prebriefed"].value() or []),
+        )
+        for name, errors in form.errors.items():
+            typed.refused(str(errors[0]), name)
+        return typed
+
+    def refused(self, message: str, name: str = "") -> None:
+        self.errors.setdefault(name if name in self.FIELDS else "form", message)
+
+
 class CutoffForm(forms.Form):
     cutoff = forms.DateTimeField(
         label=_("The agenda closes"),
+        error_messages={
+            "required": _("Choose when the agenda closes."),
+            "invalid": _("Choose when the agenda closes."),
+        },
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 

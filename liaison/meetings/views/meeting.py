@@ -28,7 +28,8 @@ def detail(request, pk):
 
 def _page(request, person: Person, meeting: Meeting, **typed):
     """The meeting page; `typed` replaces a card's form with what was typed into it when a
-    save was refused (item_form, minutes_form, attendance, attendance_error)."""
+    save was refused (item_form, arranged, declined, cutoff_form, move_form, cancel_typed,
+    minutes_form, attendance, attendance_error)."""
     now = timezone.now()
     departments, invited = _participants(meeting.series or meeting)
     calls = list(
@@ -73,13 +74,13 @@ def _page(request, person: Person, meeting: Meeting, **typed):
 @login_required
 @require_POST
 def move(request, pk):
+    """A refused move shows the page with the move form as typed, open on the page."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
     form = MoveForm(meeting, request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-        return redirect("meetings:detail", pk=meeting.pk)
+        messages.error(request, _("Please correct the marked fields."))
+        return _page(request, person, meeting, move_form=form)
     try:
         meeting, clashes = services.move_meeting(
             meeting,
@@ -92,23 +93,27 @@ def move(request, pk):
         )
     except ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("The meeting is moved; its participants are told."))
-        _warn(request, clashes)
+        form.add_error(error.field if error.field in form.fields else None, error.message)
+        return _page(request, person, meeting, move_form=form)
+    messages.success(request, _("The meeting is moved; its participants are told."))
+    _warn(request, clashes)
     return redirect("meetings:detail", pk=meeting.pk)
 
 
 @login_required
 @require_POST
 def cancel(request, pk):
+    """A refused cancellation shows the page with the reason as typed, open on the page."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
+    reason = request.POST.get("reason", "")
     try:
-        services.cancel_meeting(meeting, person, reason=request.POST.get("reason", ""))
+        services.cancel_meeting(meeting, person, reason=reason)
     except ServiceError as error:
         messages.error(request, error.message)
-    else:
-        messages.success(request, _("The meeting is cancelled; its participants are told."))
+        cancelled = {"reason": reason, "error": error.message}
+        return _page(request, person, meeting, cancel_typed=cancelled)
+    messages.success(request, _("The meeting is cancelled; its participants are told."))
     return redirect("meetings:detail", pk=meeting.pk)
 
 

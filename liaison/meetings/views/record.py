@@ -16,7 +16,7 @@ from liaison.org.models import Person
 
 from .. import minutes_docx as minutes_document
 from .. import policy, selectors, services
-from ..forms import AttendanceEntry, CutoffForm, ItemForm, MinutesEntry
+from ..forms import Arrangement, AttendanceEntry, CutoffForm, ItemForm, MinutesEntry
 from ..models import AgendaItem, ItemState, Meeting, Presence
 from .common import _back, _choices, _person, _refused
 from .meeting import _page, _record_context
@@ -72,36 +72,42 @@ def propose_item(request, pk):
 @login_required
 @require_POST
 def arrange_item(request, pk):
+    """A refused arrangement shows the page with that item's form open and as typed, the
+    refusal next to its field."""
     person = _person(request)
     item = _item_of(person, pk)
     form = ItemForm(person, request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            messages.error(request, errors[0])
-        return _back(item.meeting, "agenda")
-    try:
-        services.arrange_item(item, person, form.item_input(item.matter))
-    except ServiceError as error:
-        _refused(request, error)
-    else:
+    if form.is_valid():
+        try:
+            services.arrange_item(item, person, form.item_input(item.matter))
+        except ServiceError as error:
+            _refused(request, error)
+            typed = Arrangement.typed(item.pk, form)
+            typed.refused(error.message, error.field)
+            return _page(request, person, item.meeting, arranged=typed)
         messages.success(request, _("The agenda item is saved."))
-    return _back(item.meeting, "agenda")
+        return _back(item.meeting, "agenda")
+    messages.error(request, _("Please correct the marked fields."))
+    return _page(request, person, item.meeting, arranged=Arrangement.typed(item.pk, form))
 
 
 @login_required
 @require_POST
 def decide_item(request, pk):
+    """A refused decline shows the page with its reason as typed and the refusal beside it."""
     person = _person(request)
     item = _item_of(person, pk)
     accept = request.POST.get("decision") == "accept"
+    reason = request.POST.get("reason", "")
     try:
-        services.decide_item(item, person, accept=accept, reason=request.POST.get("reason", ""))
+        services.decide_item(item, person, accept=accept, reason=reason)
     except ServiceError as error:
         _refused(request, error)
-    else:
-        messages.success(
-            request, _("The item is accepted.") if accept else _("The item is declined.")
-        )
+        if accept:  # nothing was typed
+            return _back(item.meeting, "agenda")
+        declined = {"item": item.pk, "reason": reason, "error": error.message}
+        return _page(request, person, item.meeting, declined=declined)
+    messages.success(request, _("The item is accepted.") if accept else _("The item is declined."))
     return _back(item.meeting, "agenda")
 
 
@@ -137,19 +143,21 @@ def _agenda_card(request, person: Person, meeting: Meeting):
 @login_required
 @require_POST
 def set_cutoff(request, pk):
+    """A refused closing time shows the page with the time as typed and the refusal at it."""
     person = _person(request)
     meeting = selectors.meeting_for(person, pk)
     form = CutoffForm(meeting, request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose when the agenda closes."))
-        return _back(meeting, "agenda")
-    try:
-        services.set_agenda_cutoff(meeting, person, form.cleaned_data["cutoff"])
-    except ServiceError as error:
-        _refused(request, error)
-    else:
-        messages.success(request, _("The agenda closing time is saved."))
-    return _back(meeting, "agenda")
+    if form.is_valid():
+        try:
+            services.set_agenda_cutoff(meeting, person, form.cleaned_data["cutoff"])
+        except ServiceError as error:
+            # Every refusal is about the time chosen (or the agenda it closes).
+            form.add_error("cutoff", error.message)
+        else:
+            messages.success(request, _("The agenda closing time is saved."))
+            return _back(meeting, "agenda")
+    messages.error(request, form.errors["cutoff"][0])
+    return _page(request, person, meeting, cutoff_form=form)
 
 
 @login_required
