@@ -10,6 +10,7 @@ next deadline.
 
 from liaison.deadlines.models import Urgency  # re-exported: matters carry an urgency
 
+from .clocks import Clock, ClockEnd, ClockKind
 from .events import EventType, MatterEvent
 from .kinds import Category, MatterKind, MatterSettings, RaisedBy
 from .matters import (
@@ -38,6 +39,9 @@ __all__ = [
     "OPEN_STATES",
     "Attachment",
     "Category",
+    "Clock",
+    "ClockEnd",
+    "ClockKind",
     "CoOrganizer",
     "EscalationLevel",
     "EventType",
