@@ -22,8 +22,9 @@ from liaison.org.roles import (
 )
 
 from .. import policy
-from ..models import EventType, Matter, Rating, Resolution, State
+from ..models import ClockEnd, EventType, Matter, Rating, Resolution, State
 from ..policy import Action
+from . import clock_ledger
 from .attachments import attach_uploads, check_uploads
 from .clocks import accept_clock, clear_owner, hours_from_now, set_owner
 from .kinds import settings_for
@@ -47,6 +48,7 @@ def reply(matter: Matter, person: Person, *, text: str, attachments: Iterable = 
         hours_from_now(limits.confirm_hours),
     )
     matter.save()
+    clock_ledger.changed(matter, was=State.ACCEPTED, end=ClockEnd.MET, at=matter.replied_at)
     event = record_event(
         matter,
         EventType.REPLIED,
@@ -74,12 +76,14 @@ def confirm(matter: Matter, person: Person, *, rating: str, comment: str = "") -
     matter.rating = rating
     matter.rating_comment = comment
     if rating == Rating.UNSATISFIED:
+        clock_ledger.confirm(matter, rating, reopened=True, at=timezone.now())
         return _reopen(matter, person, comment, EventType.CONFIRMED, rating=rating)
     matter._close()
     matter.resolution = Resolution.DONE
     matter.closed_at = timezone.now()
     clear_owner(matter)
     matter.save()
+    clock_ledger.confirm(matter, rating, reopened=False, at=matter.closed_at)
     record_event(
         matter,
         EventType.CONFIRMED,
@@ -112,6 +116,8 @@ def _reopen(matter: Matter, person: Person, reason: str, type_: str, **data) -> 
     matter.reply_due = deadline
     set_owner(matter, lead, responsible, deadline, reminders)
     matter.save()
+    # A new reply clock: the redone reply is a new unit of the lead's.
+    clock_ledger.changed(matter, was=from_state)
     record_event(
         matter,
         type_,
@@ -175,6 +181,7 @@ def withdraw(matter: Matter, person: Person, *, reason: str) -> Matter:
     matter.closed_at = timezone.now()
     clear_owner(matter)
     matter.save()
+    clock_ledger.changed(matter, was=from_state, end=ClockEnd.WITHDRAWN, at=matter.closed_at)
     record_event(
         matter,
         EventType.WITHDRAWN,
@@ -198,6 +205,7 @@ def close_as_not_a_matter(matter: Matter, person: Person, *, reason: str) -> Mat
     matter.closed_at = timezone.now()
     clear_owner(matter)
     matter.save()
+    clock_ledger.changed(matter, was=from_state, end=ClockEnd.CLOSED, at=matter.closed_at)
     record_event(
         matter,
         EventType.CLOSED,

@@ -23,8 +23,9 @@ from liaison.org.roles import (
 )
 
 from .. import policy, signals
-from ..models import EscalationLevel, EventType, Matter
+from ..models import ClockEnd, EscalationLevel, EventType, Matter
 from ..policy import ACTION_STATES, Action, can_view
+from . import clock_ledger
 from .clocks import set_owner
 from .extensions import lapse_extension
 from .kinds import settings_for
@@ -123,6 +124,9 @@ class Effects:
     def lapse_extension(self, matter: Matter) -> dict:
         return lapse_extension(matter)
 
+    def ledger(self, matter: Matter, *, was: str, end: str, at: datetime.datetime) -> None:
+        clock_ledger.changed(matter, was=was, end=end, at=at)
+
     def lookups(self) -> dict:
         """Look-ups a receiver of the matters' signals may keep: none for one action."""
         return {}
@@ -160,6 +164,7 @@ def climb(
         matter, department, responsible, rung_deadline(matter, department, now, effects), now=now
     )
     effects.save(matter)
+    effects.ledger(matter, was=from_state, end=ClockEnd.ESCALATED, at=now)
     effects.event(
         matter,
         EventType.ESCALATED,

@@ -17,6 +17,7 @@ from liaison.org.roles import department_of, leader_in_charge
 from .. import policy
 from ..models import EventType, ExtensionRequest, ExtensionState, Matter, State
 from ..policy import ACTION_STATES, Action, can_view
+from . import clock_ledger
 from .clocks import arm_clock
 from .records import lock_matter, record_event, require_text, tell_about
 
@@ -112,6 +113,7 @@ def decide_extension(
         if matter.state == State.ACCEPTED:
             matter.reply_due = matter.due_at
             arm_clock(matter, matter.due_at)
+            clock_ledger.move(matter)
     matter.save()
     record_event(
         matter,

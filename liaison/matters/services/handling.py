@@ -26,8 +26,9 @@ from liaison.worktime.domain import Amount, Unit, add_working_time, working_minu
 from liaison.worktime.services import snapshot_for
 
 from .. import policy
-from ..models import CoOrganizer, EventType, Matter, State
+from ..models import ClockEnd, CoOrganizer, EventType, Matter, State
 from ..policy import ACTION_STATES, Action, can_view
+from . import clock_ledger
 from .attachments import attach_uploads, check_uploads
 from .clocks import accept_clock, arm_clock, hours_from_now, reply_clock, set_owner
 from .extensions import lapse_extension
@@ -98,6 +99,8 @@ def dispatch(
     )
     set_owner(matter, lead, responsible, *accept_clock(matter, lead))
     matter.save()
+    # Re-dispatched by the office: out of the previous holder's hands.
+    clock_ledger.changed(matter, was=from_state, end=ClockEnd.CLOSED)
     co = set_co_organizers(matter, co_departments)
     record_event(
         matter,
@@ -136,6 +139,7 @@ def accept(matter: Matter, person: Person, *, responsible: Person | None = None)
         *reply_clock(matter),
     )
     matter.save()
+    clock_ledger.changed(matter, was=State.DISPATCHED, end=ClockEnd.MET)
     record_event(
         matter,
         EventType.ACCEPTED,
@@ -171,6 +175,7 @@ def return_matter(matter: Matter, person: Person, *, reason: str) -> Matter:
         back_person = default_responsible(back_to)
     set_owner(matter, back_to, back_person, hours_from_now(limits.dispatch_hours))
     matter.save()
+    clock_ledger.changed(matter, was=State.DISPATCHED, end=ClockEnd.RETURNED)
     record_event(
         matter,
         EventType.RETURNED,
@@ -212,6 +217,7 @@ def transfer(
     matter.relation = relation_between(matter.originator_department, lead)
     set_owner(matter, lead, responsible, *accept_clock(matter, lead))
     matter.save()
+    clock_ledger.changed(matter, was=from_state, end=ClockEnd.TRANSFERRED)
     co = set_co_organizers(
         matter,
         co_departments
@@ -323,6 +329,7 @@ def give_information(
     matter.reply_due = deadline
     arm_clock(matter, deadline, now=now)
     matter.save()
+    clock_ledger.move(matter)
     event = record_event(
         matter,
         EventType.INFO_GIVEN,

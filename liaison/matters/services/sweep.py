@@ -29,6 +29,7 @@ from liaison.org.roles import default_responsible, department_of, leader_in_char
 from liaison.worktime.services import Snapshots
 
 from ..models import (
+    ClockEnd,
     EscalationLevel,
     EventType,
     ExtensionRequest,
@@ -39,6 +40,7 @@ from ..models import (
     State,
     Urgency,
 )
+from .clock_ledger import Writes
 from .clocks import arm_clock
 from .escalation import Effects, climb, escalation_target
 from .records import event_row, matter_url, notice_for
@@ -66,6 +68,7 @@ class SweepBatch(Effects):
         self.events: list[MatterEvent] = []
         self.notices: list[dict] = []
         self.lapsed: list[int] = []
+        self.clocks = Writes()
         # Look-ups that do not depend on the batch (service levels, calendars, rungs, who
         # heads a department) may be shared by all the batches of one sweep.
         self.cache: dict = {} if cache is None else cache
@@ -182,8 +185,12 @@ class SweepBatch(Effects):
         self.lapsed.append(pending.pk)
         return {"extension_lapsed": pending.proposed_due}
 
+    def ledger(self, matter, *, was, end, at):
+        self.clocks.changed(matter, was=was, end=end, at=at)
+
     def flush(self) -> None:
         bulk.update(list(self.saved.values()), self.MATTER_FIELDS)
+        self.clocks.flush()
         bulk.insert(self.events)
         if self.lapsed:
             ExtensionRequest.objects.filter(pk__in=self.lapsed).update(
@@ -339,6 +346,8 @@ def _climb_on_breach(matter: Matter, step: str, now: datetime.datetime, effects:
         matter.accept_due = fresh.due
         arm_clock(matter, fresh.due, fresh.reminders, now)
         effects.save(matter)
+        # The missed time ends escalated; the head's fresh time is a new accept clock.
+        effects.ledger(matter, was=matter.state, end=ClockEnd.ESCALATED, at=now)
         effects.event(
             matter,
             EventType.ESCALATED,
