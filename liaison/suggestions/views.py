@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison.core.errors import InvalidInput, ServiceError
+from liaison.core.errors import ServiceError
 from liaison.org.models import Organization, Person
 
 from . import captcha, policy, privacy, selectors, services
@@ -199,16 +199,21 @@ def mine(request):
 @login_required
 def detail(request, pk):
     person = _person(request)
-    suggestion = selectors.suggestion_for(person, pk)
+    return _detail(request, person, selectors.suggestion_for(person, pk))
+
+
+def _detail(request, person, suggestion, reply_form=None, route_form=None, status=200):
+    """The letter; for its handlers with the reply and route forms, bound to what was typed
+    when one came back with an error."""
     handles = policy.may_handle(person, suggestion)
     context = {"suggestion": suggestion, "handles": handles}
     if handles:
         context.update(
-            reply_form=ReplyForm(initial={"text": suggestion.reply}),
-            route_form=RouteForm(organization=person.organization),
+            reply_form=reply_form or ReplyForm(initial={"text": suggestion.reply}),
+            route_form=route_form or RouteForm(organization=person.organization),
             events=suggestion.events.select_related("actor"),
         )
-    return render(request, "suggestions/detail.html", context)
+    return render(request, "suggestions/detail.html", context, status=status)
 
 
 def _act(request, pk, action) -> object:
@@ -221,35 +226,54 @@ def _act(request, pk, action) -> object:
     return redirect("suggestions:detail", pk=suggestion.pk)
 
 
+def _refused(request, person, suggestion, error: ServiceError, form, field: str, forms: dict):
+    """The letter again with the refusal next to the field it is about. A refusal of the
+    person or the state (not a handler; a matter already opened) leaves no form to fix:
+    it is told in a message instead."""
+    if error.status != 400:
+        messages.error(request, error.message)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    form.add_error(error.field if error.field in form.fields else field, error.message)
+    return _detail(request, person, suggestion, **forms, status=400)
+
+
 @login_required
 @require_POST
 def reply(request, pk):
-    def act(person, suggestion):
-        form = ReplyForm(request.POST)
-        if not form.is_valid():
-            raise InvalidInput(_("Write the reply (at most 5,000 characters)."))
-        services.reply(suggestion, person, text=form.cleaned_data["text"])
+    person = _person(request)
+    suggestion = selectors.suggestion_for(person, pk)
+    form = ReplyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.reply(suggestion, person, text=form.cleaned_data["text"])
+        except ServiceError as error:
+            forms = {"reply_form": form}
+            return _refused(request, person, suggestion, error, form, "text", forms)
         messages.success(request, _("Reply saved."))
-
-    return _act(request, pk, act)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    return _detail(request, person, suggestion, reply_form=form, status=400)
 
 
 @login_required
 @require_POST
 def route(request, pk):
-    def act(person, suggestion):
-        form = RouteForm(request.POST, organization=person.organization)
-        if not form.is_valid():
-            raise InvalidInput(_("Choose a department of this organization."))
-        matter = services.route(
-            suggestion,
-            person,
-            lead_department=form.cleaned_data["lead_department"],
-            title=form.cleaned_data["title"],
-        )
+    person = _person(request)
+    suggestion = selectors.suggestion_for(person, pk)
+    form = RouteForm(request.POST, organization=person.organization)
+    if form.is_valid():
+        try:
+            matter = services.route(
+                suggestion,
+                person,
+                lead_department=form.cleaned_data["lead_department"],
+                title=form.cleaned_data["title"],
+            )
+        except ServiceError as error:
+            forms = {"route_form": form}
+            return _refused(request, person, suggestion, error, form, "lead_department", forms)
         messages.success(request, _("Matter %(number)s opened.") % {"number": matter.number})
-
-    return _act(request, pk, act)
+        return redirect("suggestions:detail", pk=suggestion.pk)
+    return _detail(request, person, suggestion, route_form=form, status=400)
 
 
 @login_required

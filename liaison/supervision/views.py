@@ -1,10 +1,12 @@
 """Supervision pages: the board (督办台), and the forms of the supervision card on the
-matter page, which post here and go back to the matter with a message."""
+matter page, which post here and go back to the matter with a message (or, refused, show
+the matter page again with the form and what was typed)."""
 
 import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.core.errors import InvalidInput, ServiceError
 from liaison.matters import selectors as matter_selectors
+from liaison.matters.views.page import detail_context
 from liaison.org.models import Department, Person
 
 from . import selectors, services
@@ -144,9 +147,14 @@ def act(request, pk, action):
     person = request.person
     matter = matter_selectors.matter_for(person, pk)
     try:
-        message = handler(request, matter, person)
+        with transaction.atomic():  # a refusal half-way leaves nothing behind
+            message = handler(request, matter, person)
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
+        # The matter page again, with this form open and what was typed still in it.
+        matter = matter_selectors.matter_for(person, pk)
+        context = detail_context(person, matter, f"sv-{action}", error.message, request.POST)
+        # A wrong input is shown at its form; a refusal of the person or the state at the top.
+        context["failed_elsewhere"] = error.status != 400
+        return render(request, "matters/detail.html", context, status=error.status)
+    messages.success(request, message)
     return redirect(reverse("matters:detail", args=[matter.pk]) + "#supervision")

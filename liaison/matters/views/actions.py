@@ -4,8 +4,9 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from liaison.org.models import Department, Person
 from .. import policy, selectors, services
 from ..models import LinkKind, State
 from .common import person_or_404
+from .page import detail_context
 
 Action = policy.Action
 
@@ -241,9 +243,12 @@ def act(request, pk, action):
     if handler is None:
         raise Http404
     try:
-        message = handler(request, matter, person)
+        with transaction.atomic():  # a refusal half-way leaves nothing behind
+            message = handler(request, matter, person)
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, message)
+        # The page again, with the form open and what was typed still in it.
+        matter = selectors.matter_for(person, pk)
+        context = detail_context(person, matter, action, error.message, request.POST)
+        return render(request, "matters/detail.html", context, status=error.status)
+    messages.success(request, message)
     return redirect(reverse("matters:detail", args=[matter.pk]) + "#top")

@@ -144,6 +144,12 @@ def _date_text(value: str) -> str:
 def detail(request, pk):
     person = person_or_404(request)
     matter = selectors.matter_for(person, pk)
+    return render(request, "matters/detail.html", detail_context(person, matter))
+
+
+def detail_context(person, matter, failed: str = "", error: str = "", kept=None) -> dict:
+    """The matter page; `failed` names the action whose form came back with `error`, to be
+    shown again open with what was typed (`kept`, the posted data)."""
     handling = policy.is_handling(person, matter)
     actions = policy.allowed_actions(person, matter)
     events = list(
@@ -178,7 +184,13 @@ def detail(request, pk):
         "matter": matter,
         "actions": actions,
         "buttons": [
-            (a, Action.LABELS.get(a, a), BUTTON_STYLES.get(a, "btn-outline-secondary"))
+            (
+                a,
+                Action.LABELS.get(a, a),
+                BUTTON_STYLES.get(a, "btn-outline-secondary"),
+                kept if a == failed else {},
+                error if a == failed else "",
+            )
             for a in actions
             if a not in (Action.COMMENT, Action.LINK)
         ],
@@ -211,8 +223,39 @@ def detail(request, pk):
         else None,
         "today": timezone.localdate(),
         "max_mb": max_mb(),
+        "failed": failed,
+        "failed_error": error,
+        # No form for it on the page any more (someone acted first): say so, keep the text.
+        "failed_elsewhere": bool(failed) and failed not in actions,
+        "failed_text": next(
+            (
+                kept[k]
+                for k in ("text", "reason", "comment", "measures", "note")
+                if kept and kept.get(k)
+            ),
+            "",
+        ),
+        "kept": kept or {},
+        **_kept_choices(matter.organization, kept or {}),
     }
-    return render(request, "matters/detail.html", context)
+    return context
+
+
+def _kept_choices(organization, kept) -> dict:
+    """The departments and person chosen in a form that came back, as the pickers need
+    them: ids of departments, and the person (shown by name)."""
+
+    def ids(values):
+        return [int(v) for v in values if str(v).isdigit()]
+
+    responsible = kept.get("responsible", "")
+    return {
+        "kept_lead": ids([kept.get("lead", "")]),
+        "kept_co": ids(kept.getlist("co")) if hasattr(kept, "getlist") else [],
+        "kept_responsible": Person.objects.filter(organization=organization, pk=responsible).first()
+        if str(responsible).isdigit()
+        else None,
+    }
 
 
 @login_required
