@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "liaison.notices",
     "liaison.suggestions",
     "liaison.communication",
+    "liaison.evaluation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,234 @@
+"""Evaluation settings and scorecards (考核).
+
+An organization sets its minimum sample, its indicators' targets and their weights per
+kind of department; a Scorecard is one stored computation of a period: who ran it and
+when, the weights, targets, definitions and minimum sample it used (as snapshots, so that
+it can be run again with the same result), and one line per department. Scores are
+computed from the records by the services, never typed in.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from liaison.org.models import Department, DepartmentKind, Organization, Person
+
+
+class EvaluationSettings(models.Model):
+    organization = models.OneToOneField(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="evaluation_settings",
+    )
+    minimum_sample = models.PositiveIntegerField(
+        _("minimum sample"),
+        default=5,
+        help_text=_("Departments with fewer units in a period are shown but not ranked."),
+    )
+    notice_reading_days = models.PositiveIntegerField(
+        _("notice reading time (working days)"),
+        default=1,
+        help_text=_("A notice read within this many working days of delivery is read on time."),
+    )
+
+    class Meta:
+        verbose_name = _("evaluation settings")
+        verbose_name_plural = _("evaluation settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minimum_sample__gte=1), name="evaluation_settings_minimum_sample"
+            ),
+            models.CheckConstraint(
+                condition=Q(notice_reading_days__gte=1), name="evaluation_settings_reading_days"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Target(models.Model):
+    """An organization's own target for an indicator (else the catalogue's default): a
+    fraction for rates, a number for counts."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.CharField(_("indicator"), max_length=50)
+    target = models.FloatField(_("target"))
+
+    class Meta:
+        verbose_name = _("indicator target")
+        verbose_name_plural = _("indicator targets")
+        ordering = ["indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "indicator"], name="evaluation_target_unique"
+            ),
+            models.CheckConstraint(condition=Q(target__gte=0), name="evaluation_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} ≥ {self.target}"
+
+
+class Weight(models.Model):
+    """An indicator's weight for one kind of department. Indicators without a row weigh 1."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    department_kind = models.CharField(
+        _("department kind"), max_length=20, choices=DepartmentKind.choices
+    )
+    indicator = models.CharField(_("indicator"), max_length=50)
+    weight = models.FloatField(_("weight"))
+
+    class Meta:
+        verbose_name = _("indicator weight")
+        verbose_name_plural = _("indicator weights")
+        ordering = ["department_kind", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "department_kind", "indicator"],
+                name="evaluation_weight_unique",
+            ),
+            models.CheckConstraint(condition=Q(weight__gte=0), name="evaluation_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(department_kind__in=DepartmentKind.values),
+                name="evaluation_weight_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_kind} {self.indicator} × {self.weight}"
+
+
+class ScorecardState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PROVISIONAL = "provisional", _("Provisional")
+    APPEAL = "appeal", _("Open for appeal")
+    REVIEWED = "reviewed", _("Reviewed")
+    FINAL = "final", _("Final")
+    PUBLISHED = "published", _("Published")
+
+
+class Scorecard(models.Model):
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="scorecards",
+    )
+    period = models.CharField(_("period"), max_length=10)  # 2026-Q4, 2026-11
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))  # cut at the time of computing
+    # None: computed on demand, when somebody first asked for the period.
+    computed_by = models.ForeignKey(
+        Person,
+        verbose_name=_("computed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField(_("computed at"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=ScorecardState.choices, default=ScorecardState.DRAFT
+    )
+    # What the computation used: {kind: {code: weight}}, {code: target},
+    # {code: {name, definition, direction, measure, target}}.
+    weights = models.JSONField(_("weights"))
+    targets = models.JSONField(_("targets"))
+    definitions = models.JSONField(_("definitions"))
+    minimum_sample = models.PositiveIntegerField(_("minimum sample"))
+
+    class Meta:
+        verbose_name = _("scorecard")
+        verbose_name_plural = _("scorecards")
+        ordering = ["-computed_at", "-pk"]
+        indexes = [models.Index(fields=["organization", "period", "-computed_at"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="scorecard_dates"),
+            models.CheckConstraint(
+                condition=Q(state__in=ScorecardState.values), name="scorecard_state"
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_sample__gte=1), name="scorecard_minimum_sample"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period}"
+
+
+class Standing(models.TextChoices):
+    RED = "red", _("Red list")
+    BLACK = "black", _("Black list")
+
+
+class Unranked(models.TextChoices):
+    """Why a department is not ranked."""
+
+    SAMPLE = "sample", _("Sample too small")
+    NO_SCORE = "no_score", _("No score")
+
+
+class ScorecardLine(models.Model):
+    """A department's result: its score, and its rank within its kind when its units (the
+    largest denominator of its rate indicators) reach the minimum sample."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="lines"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("department kind"), max_length=20, choices=DepartmentKind.choices)
+    score = models.FloatField(_("score"), null=True, blank=True)  # None: no indicator had a value
+    units = models.PositiveIntegerField(_("units"))
+    ranked = models.BooleanField(_("ranked"))
+    rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
+    reason = models.CharField(
+        _("why not ranked"), max_length=20, choices=Unranked.choices, blank=True
+    )
+    standing = models.CharField(_("list"), max_length=10, choices=Standing.choices, blank=True)
+    # {code: {value, numerator, denominator, score, met}}
+    values = models.JSONField(_("values"))
+    # The scores of the previous four periods, oldest first: [{period, score}].
+    trend = models.JSONField(_("trend"), default=list)
+
+    class Meta:
+        verbose_name = _("scorecard line")
+        verbose_name_plural = _("scorecard lines")
+        ordering = ["kind", "rank", "department__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scorecard", "department"], name="scorecard_line_unique_department"
+            ),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="scorecard_line_score_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    ranked=True, rank__isnull=False, rank__gte=1, reason="", score__isnull=False
+                )
+                | (Q(ranked=False, rank__isnull=True, standing="") & ~Q(reason="")),
+                name="scorecard_line_ranked",
+            ),
+            models.CheckConstraint(
+                condition=Q(standing__in=["", *Standing.values]),
+                name="scorecard_line_standing",
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=["", *Unranked.values]), name="scorecard_line_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=DepartmentKind.values), name="scorecard_line_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scorecard} {self.department}"
