@@ -7,6 +7,7 @@ import io
 from django.utils.translation import gettext as _
 
 from liaison.core import spreadsheets
+from liaison.core.plain import listing
 
 from . import selectors, services
 from .models import Project
@@ -89,7 +90,7 @@ def workbook(project: Project) -> bytes:
             [
                 row.information,
                 row.content,
-                "、".join(str(s) for s in row.stakeholders.all()),
+                listing(row.stakeholders.all()),
                 services.describe(row),
                 row.get_channel_display(),
                 row.owner.name,

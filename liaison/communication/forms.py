@@ -6,8 +6,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.core.errors import InvalidInput
+from liaison.core.plain import with_note
 from liaison.matters.forms import DepartmentChoiceField
 from liaison.matters.services.attachments import size_limit_attrs
 from liaison.meetings.forms import PersonChoiceField
@@ -95,7 +97,7 @@ PERSON, DEPARTMENT, EXTERNAL = "person", "department", "external"
 
 class StakeholderForm(forms.Form):
     kind = forms.ChoiceField(
-        label=_("Stakeholder is"),
+        label=_("Kind of stakeholder"),
         choices=[
             (PERSON, _("A person of the organization")),
             (DEPARTMENT, _("A department")),
@@ -189,7 +191,7 @@ class StakeholdersField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
     def label_from_instance(self, obj):
-        return f"{obj}（{obj.get_layer_display()}）"
+        return with_note(obj, obj.get_layer_display())
 
 
 REPEAT_CHOICES = [
@@ -321,7 +323,12 @@ class SentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("A short note of what was sent, e.g. the report's title or main points."),
     )
-    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https", max_length=500)
+    link = forms.URLField(
+        label=pgettext_lazy("web address", "Link"),
+        required=False,
+        assume_scheme="https",
+        max_length=500,
+    )
     file = forms.FileField(label=_("File"), required=False)
 
     def __init__(self, distribution, *args, **kwargs):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.core.models import Event
+from liaison.core.plain import with_note
 from liaison.org.models import Department, Organization, Person
 
 #: A due distribution not sent by the end of its due day plus this many days is overdue.
@@ -30,9 +31,9 @@ GRACE_DAYS = 0
 
 
 class Layer(models.TextChoices):
-    DECISION = "decision", _("Decision layer (决策层)")
-    MANAGEMENT = "management", _("Management layer (管理层)")
-    EXECUTION = "execution", _("Execution layer (经办层)")
+    DECISION = "decision", _("Decision layer")
+    MANAGEMENT = "management", _("Management layer")
+    EXECUTION = "execution", _("Execution layer")
 
 
 class Level(models.TextChoices):
@@ -199,7 +200,7 @@ class Stakeholder(models.Model):
         if self.department_id:
             return self.department.name
         if self.external_unit:
-            return f"{self.external_name}（{self.external_unit}）"
+            return with_note(self.external_name, self.external_unit)
         return self.external_name
 
     @property
@@ -271,7 +272,7 @@ class PlanRow(models.Model):
 
 
 class DistributionState(models.TextChoices):
-    DUE = "due", _("Due")
+    DUE = "due", pgettext_lazy("distribution state", "Due")
     SENT = "sent", _("Sent")
     SKIPPED = "skipped", _("Skipped")
 
@@ -332,7 +333,7 @@ class Distribution(models.Model):
         Stakeholder, verbose_name=_("sent to"), related_name="distributions", blank=True
     )
     note = models.TextField(_("note"), blank=True)
-    link = models.URLField(_("link"), max_length=500, blank=True)
+    link = models.URLField(pgettext_lazy("web address", "link"), max_length=500, blank=True)
     attachment = models.FileField(
         _("file"), upload_to=distribution_path, max_length=300, blank=True
     )

@@ -45,9 +45,11 @@ PRESETS = [
     Preset("weekly", recurrence.PRESET_CODES["weekly"].label),
     Preset("fortnightly", recurrence.PRESET_CODES["fortnightly"].label),
     Preset("workdays", gettext_lazy("Every working day (Monday to Friday)")),
-    Preset("monthly_day", gettext_lazy("Every month, on the first day's date (e.g. the 25th)")),
+    Preset(
+        "monthly_day", gettext_lazy("Every month, on the date of the first day (e.g. the 25th)")
+    ),
     Preset("monthly", recurrence.PRESET_CODES["monthly"].label),
-    Preset("quarterly_day", gettext_lazy("Every three months, on the first day's date")),
+    Preset("quarterly_day", gettext_lazy("Every three months, on the date of the first day")),
     Preset("quarterly", recurrence.PRESET_CODES["quarterly"].label),
     Preset("twice_yearly", recurrence.PRESET_CODES["twice_yearly"].label),
 ]

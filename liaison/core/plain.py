@@ -1,5 +1,5 @@
 """Plain values: the one way every area writes what happened into an event's JSON data,
-writes a moment into a message, and checks a time zone's name.
+writes a moment or a list of names into a message, and checks a time zone's name.
 
 Event data is read back years later, by people and by exports, after the rows it named
 may be gone: so it keeps values, never references that could dangle.
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .errors import InvalidInput
 
@@ -64,6 +65,22 @@ def when_text(at: datetime.datetime) -> str:
     """A moment in messages: local time to the minute, as the language writes it
     (2026年3月6日 15:05, 6 Mar 2026 15:05), ending without a dot inside sentences."""
     return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+def listing(items) -> str:
+    """Names inside a sentence, joined as the reader's language lists them
+    (甲、乙、丙; A, B, C): punctuation written in code would show Chinese marks in English."""
+    return pgettext("list separator", ", ").join(str(item) for item in items)
+
+
+def labelled(label, text) -> str:
+    """A label and its text (项目：资料; Project: material)."""
+    return f"{label}{_(': ')}{text}"
+
+
+def with_note(name, note) -> str:
+    """A name with a note in brackets (张三（信息科）; Zhang San (IT))."""
+    return _("%(name)s (%(note)s)") % {"name": name, "note": note}
 
 
 def checked_zone(name: str) -> str:

@@ -11,9 +11,11 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from liaison.core.errors import InvalidInput, NotAllowed
 from liaison.core.plain import plain
+from liaison.inbox.texts import Text
 from liaison.org.models import Person
 
 from .. import policy, schedule
@@ -52,6 +54,15 @@ def event(
 def changed(before: dict, after: dict) -> dict:
     """What changed between two sets of facts, as [before, after] pairs."""
     return {key: [before[key], after[key]] for key in after if before[key] != after[key]}
+
+
+def row_title(row: PlanRow) -> Text:
+    """An inbox title naming the project and the information, in the reader's language."""
+    return Text(
+        gettext_noop("%(project)s: %(information)s"),
+        project=row.project.name,
+        information=row.information,
+    )
 
 
 def project_url(project: Project) -> str:

@@ -30,6 +30,7 @@ from .common import (
     project_url,
     require_edit,
     require_text,
+    row_title,
 )
 
 
@@ -120,7 +121,7 @@ def add_row(project: Project, person: Person, data: RowInput) -> PlanRow:
         notify(
             [row.owner],
             ask=Ask.INFO,
-            title=f"{project.name}：{row.information}",
+            title=row_title(row),
             detail=Text(gettext_noop("You send this information: %(rule)s."), rule=_words(row)),
             url=project_url(project),
             subject=project,
@@ -164,7 +165,7 @@ def edit_row(row: PlanRow, person: Person, data: RowInput) -> PlanRow:
         notify(
             [row.owner],
             ask=Ask.INFO,
-            title=f"{project.name}：{row.information}",
+            title=row_title(row),
             detail=Text(gettext_noop("You send this information now: %(rule)s."), rule=_words(row)),
             url=reverse("communication:mine"),
             subject=project,

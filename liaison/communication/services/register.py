@@ -4,10 +4,10 @@ parties), their layer, influence, interest and needs."""
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import InvalidInput
+from liaison.core.plain import listing
 from liaison.org.models import Department, Person
 
 from ..models import Channel, EventType, Layer, Level, Project, Stakeholder
@@ -156,7 +156,7 @@ def remove_stakeholder(stakeholder: Stakeholder, person: Person) -> None:
     if alone:
         raise InvalidInput(
             _("%(who)s is the only recipient of %(rows)s: change those rows first.")
-            % {"who": stakeholder, "rows": get_text_list(alone, _("and"))}
+            % {"who": stakeholder, "rows": listing(alone)}
         )
     facts = _stakeholder_facts(stakeholder)
     pk = stakeholder.pk

@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
+from liaison.core.plain import listing
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.inbox.texts import Text
 
 from .. import schedule
 from ..models import Channel, Distribution, DistributionState, EventType, PlanRow
-from .common import distribution_url, event
+from .common import distribution_url, event, row_title
 
 #: A sweep that finds a row far behind (the worker was stopped) creates at most this many
 #: of its missed distributions, the latest ones.
@@ -25,7 +26,7 @@ MAX_CATCH_UP = 100
 
 def audience_of(row: PlanRow) -> str:
     names = [str(s) for s in row.stakeholders.select_related("person", "department")]
-    return "、".join(names)
+    return listing(names)
 
 
 def _tell_due(row: PlanRow, made: list[Distribution]) -> None:
@@ -46,7 +47,7 @@ def _tell_due(row: PlanRow, made: list[Distribution]) -> None:
     notify(
         [latest.owner],
         ask=Ask.DISTRIBUTE,
-        title=f"{row.project.name}：{row.information}",
+        title=row_title(row),
         detail=detail,
         url=distribution_url(latest) if len(made) == 1 else reverse("communication:mine"),
         subject=latest,
@@ -123,7 +124,7 @@ def _mark_overdue(pk: int, now: datetime.datetime) -> bool:
     notify(
         [distribution.owner, row.project.manager],
         ask=Ask.OVERDUE,
-        title=f"{row.project.name}：{row.information}",
+        title=row_title(row),
         detail=Text(gettext_noop("Due %(when)s and not yet sent."), when=distribution.due_at),
         url=distribution_url(distribution),
         subject=distribution,

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from liaison.communication import policy, services
 from liaison.communication.models import Distribution, DistributionState, EventType
@@ -55,7 +56,8 @@ def test_a_weekly_row_produces_its_distributions_as_the_clock_moves(h, weekly, m
 
     # and the owner is asked to send it
     item = Notification.objects.get(recipient=h.p["xxk_liaison"], ask=Ask.DISTRIBUTE)
-    assert item.title == "HIS升级改造项目：项目周报"
+    with translation.override("en"):  # the title is punctuated in the reader's language
+        assert item.shown_title == "HIS升级改造项目: 项目周报"
     assert item.url == f"/communication/distributions/{distribution.pk}/"
     assert distribution.events.get().type == EventType.FELL_DUE
 

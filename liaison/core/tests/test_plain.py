@@ -9,7 +9,15 @@ import pytest
 from django.utils import timezone, translation
 
 from liaison.core.errors import InvalidInput
-from liaison.core.plain import PlainJSONEncoder, checked_zone, plain, when_text
+from liaison.core.plain import (
+    PlainJSONEncoder,
+    checked_zone,
+    labelled,
+    listing,
+    plain,
+    when_text,
+    with_note,
+)
 from liaison.notices.models import EventType, NoticeEvent
 from liaison.notices.tests.factories import publish
 from liaison.org.models import Department, Person, PositionRole
@@ -56,6 +64,18 @@ def test_a_moment_in_messages_is_local_time_to_the_minute():
         assert when_text(moment) == "2026年3月6日 15:05"  # Asia/Shanghai
     with translation.override("en"):
         assert when_text(moment) == "6 Mar 2026 15:05"
+
+
+def test_names_in_a_sentence_are_punctuated_as_the_reader_writes():
+    names = ["张三", "信息科", "药剂科"]
+    with translation.override("zh-hans"):
+        assert listing(names) == "张三、信息科、药剂科"
+        assert labelled("HIS项目", "周报") == "HIS项目：周报"
+    with translation.override("en"):
+        assert listing(names) == "张三, 信息科, 药剂科"
+        assert labelled("HIS", "weekly report") == "HIS: weekly report"
+        assert with_note("李工", "某公司") == "李工 (某公司)"
+    assert listing([]) == ""
 
 
 def test_an_unknown_time_zone_is_refused_clearly():
