@@ -15,6 +15,9 @@ array's statistics. Not a column of the matters table: every change of a matter'
 or deadline would then write all of its bigrams into the GIN index again. It is written
 only here: when a matter is created and when its draft is edited (the only moments its
 title or description change), and rebuilt by `liaison rebuild-search-index`.
+
+The top search also finds a title by its pinyin or initials (`by_pinyin`: zzj → 自助机):
+those are short columns of the matter itself, written by Matter.save with the title.
 """
 
 import re
