@@ -72,7 +72,11 @@ def chart(request):
 
 @login_required
 def department_detail(request, pk):
-    department = selectors.department_for(request, pk)
+    return _department_page(request, selectors.department_for(request, pk))
+
+
+def _department_page(request, department, contacts_form=None, status=200):
+    """The department; `contacts_form` bound to what was typed when it came back."""
     positions = department.positions.select_related("person").order_by(
         "end", "role", "person__name"
     )
@@ -102,7 +106,9 @@ def department_detail(request, pk):
             "can_edit_contacts": request.user.has_perm(
                 "org.change_department_contacts", department
             ),
+            "contacts_form": contacts_form or DepartmentContactsForm.for_department(department),
         },
+        status=status,
     )
 
 
@@ -121,11 +127,8 @@ def department_contacts(request, pk):
             actor=request.user,
         )
         messages.success(request, _("Contact details saved."))
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
-    return redirect("org:department", pk=department.pk)
+        return redirect("org:department", pk=department.pk)
+    return _department_page(request, department, contacts_form=form, status=400)
 
 
 @login_required
