@@ -73,11 +73,6 @@ def listing(items) -> str:
     return pgettext("list separator", ", ").join(str(item) for item in items)
 
 
-def labelled(label, text) -> str:
-    """A label and its text (项目：资料; Project: material)."""
-    return f"{label}{_(': ')}{text}"
-
-
 def with_note(name, note) -> str:
     """A name with a note in brackets (张三（信息科）; Zhang San (IT))."""
     return _("%(name)s (%(note)s)") % {"name": name, "note": note}

@@ -17,6 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from liaison.core.plain import listing, with_note
 from liaison.org.models import Person
 
 from . import policy, selectors, services
@@ -87,15 +88,15 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
                 % {"substitute": record.substitute.name, "person": person.name}
             )
         else:
-            absent.append(f"{person.name}（{record.reason}）")
+            absent.append(with_note(person.name, record.reason))
     chair = meeting.chair_person
     facts = [
         (_("Time: "), f"{date_format(start, 'SHORT_DATETIME_FORMAT')}–{end:%H:%M}"),
         (_("Place: "), services.place_of(meeting.room, meeting.online_link)),
         (_("Chair: "), chair.name if chair else "—"),
         (_("Recorder: "), minutes.recorder.name),
-        (_("Attended: "), "、".join(attended) or "—"),
-        (_("Absent: "), "、".join(absent) or "—"),
+        (_("Attended: "), listing(attended) or "—"),
+        (_("Absent: "), listing(absent) or "—"),
     ]
     for label, value in facts:
         _line(document, value, label=label)
@@ -106,18 +107,17 @@ def render(meeting: Meeting, minutes: Minutes, reader: Person | None) -> bytes:
     if decisions:
         _line(document, "", label=_("Decisions"))
         for number, decision in enumerate(decisions, start=1):
-            text = _(
-                "%(number)s. %(title)s Owner: %(department)s, responsible: %(person)s; due %(due)s."
-            ) % {
-                "number": number,
-                "title": decision.title,
+            # The owner on a line of its own, as the print view has it: run on after the
+            # title, Chinese would read the two as one phrase.
+            _line(document, f"{number}. {decision.title}", indent=True)
+            owner = _("Owner: %(department)s, responsible: %(person)s; due %(due)s.") % {
                 "department": decision.owner_department.name,
                 "person": decision.responsible.name,
                 "due": date_format(decision.due, "DATE_FORMAT"),
             }
             if decision.matter_id in visible:
-                text += " " + _("Tracked as %(number)s.") % {"number": decision.matter.number}
-            _line(document, text, indent=True)
+                owner += " " + _("Tracked as %(number)s.") % {"number": decision.matter.number}
+            _line(document, owner, indent=True)
     document.add_paragraph()
     closing = document.add_paragraph()
     closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT

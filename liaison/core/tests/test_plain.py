@@ -12,7 +12,6 @@ from liaison.core.errors import InvalidInput
 from liaison.core.plain import (
     PlainJSONEncoder,
     checked_zone,
-    labelled,
     listing,
     plain,
     when_text,
@@ -70,10 +69,8 @@ def test_names_in_a_sentence_are_punctuated_as_the_reader_writes():
     names = ["张三", "信息科", "药剂科"]
     with translation.override("zh-hans"):
         assert listing(names) == "张三、信息科、药剂科"
-        assert labelled("HIS项目", "周报") == "HIS项目：周报"
     with translation.override("en"):
         assert listing(names) == "张三, 信息科, 药剂科"
-        assert labelled("HIS", "weekly report") == "HIS: weekly report"
         assert with_note("李工", "某公司") == "李工 (某公司)"
     assert listing([]) == ""
 

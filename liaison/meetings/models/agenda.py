@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Person
@@ -14,7 +15,7 @@ from .series import MAX_DURATION_MINUTES
 
 class ItemState(models.TextChoices):
     PROPOSED = "proposed", _("Proposed")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("agenda item", "Accepted")
     DECLINED = "declined", _("Declined")
 
 
@@ -58,7 +59,7 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="+",
     )
-    minutes = models.PositiveSmallIntegerField(_("minutes"), null=True, blank=True)
+    minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=10, choices=ItemState.choices, default=ItemState.PROPOSED
     )

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.matters.models import Matter
 from liaison.org.models import Department, Person
@@ -14,7 +15,7 @@ from .meetings import Meeting
 class MinutesState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     # Approved by the chair: distributed, archived, read-only.
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("minutes", "Approved")
 
 
 class Minutes(models.Model):

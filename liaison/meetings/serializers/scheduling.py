@@ -110,7 +110,7 @@ class MeetingFilterSerializer(serializers.Serializer):
         start = data.get("from") or timezone.localdate()
         end = data.get("to") or start + datetime.timedelta(days=31)
         if end < start:
-            raise serializers.ValidationError({"to": _("The last day is before the first.")})
+            raise serializers.ValidationError({"to": _("The end date is before the start date.")})
         if end - start > MAX_WINDOW:
             raise serializers.ValidationError({"to": _("Ask for at most a year of meetings.")})
         return {**data, "from": start, "to": end}

@@ -138,12 +138,15 @@ def _event(
 
 
 def place_of(room: Room | None, link: str) -> str:
-    parts = []
+    where = ""
     if room is not None:
-        parts.append(f"{room.name}（{room.location}）" if room.location else room.name)
-    if link:
-        parts.append(_("online: %(link)s") % {"link": link})
-    return "; ".join(parts)
+        where = room.name
+        if room.location:
+            where = _("%(room)s (%(location)s)") % {"room": room.name, "location": room.location}
+    if not link:
+        return where
+    online = _("online: %(link)s") % {"link": link}
+    return _("%(room)s; %(online)s") % {"room": where, "online": online} if where else online
 
 
 def series_url(series: MeetingSeries) -> str:

@@ -171,7 +171,11 @@ def cancel_meeting(meeting: Meeting, person: Person, *, reason: str) -> Meeting:
         person,
         meeting,
         meeting.headline,
-        Text(gettext_noop("Cancelled (%(time)s): %(reason)s"), time=meeting.start, reason=reason),
+        Text(
+            gettext_noop("Cancelled (was at %(time)s): %(reason)s"),
+            time=meeting.start,
+            reason=reason,
+        ),
         urgent=meeting.is_emergency,
         # A series' calendar leaves the cancelled meeting out; a one-off has none left.
         invite=meeting.series_id is not None,

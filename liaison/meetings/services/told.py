@@ -13,11 +13,17 @@ def place_text(room: Room | None, link: str) -> Text | str:
     """As place_of writes it, with "online" in the reader's language."""
     where = ""
     if room is not None:
-        where = f"{room.name}（{room.location}）" if room.location else room.name
+        where = room.name
+        if room.location:
+            where = Text(
+                gettext_noop("%(room)s (%(location)s)"), room=room.name, location=room.location
+            )
     if not link:
         return where
     online = Text(gettext_noop("online: %(link)s"), link=link)
-    return Text("%(room)s; %(online)s", room=where, online=online) if where else online
+    return (
+        Text(gettext_noop("%(room)s; %(online)s"), room=where, online=online) if where else online
+    )
 
 
 @readable

@@ -207,7 +207,7 @@ def test_the_docx_has_the_official_layout_and_the_decisions(h, meeting):
     ) == ("方正小标宋简体")
     text = "\n".join(p.text for p in paragraphs)
     assert "沈院长" in text and "钱联络" in text  # chair and recorder
-    assert "王门诊（门诊值班）" in text  # absent, with the reason
+    assert "王门诊 (门诊值班)" in text  # absent, with the reason, bracketed as English writes
     matter = minutes.decisions.get().matter
     assert "1. 更换叫号服务器" in text and "信息科" in text and matter.number in text
     body = paragraphs[-1].runs[0]

@@ -9,8 +9,9 @@ from django.utils.translation import gettext_noop
 from liaison.inbox.models import Ask
 from liaison.inbox.services import notify
 from liaison.inbox.texts import Text
-from liaison.meetings.models import MeetingSeries
-from liaison.meetings.services.told import summary_text
+from liaison.meetings.models import MeetingSeries, Room
+from liaison.meetings.services.common import place_of
+from liaison.meetings.services.told import place_text, summary_text
 from liaison.org.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,11 @@ def test_an_invitation_reads_in_the_readers_language(organization):
     assert "online: https://meet.example.org/1" in english
     assert chinese.startswith("邀请您参加：") and "60 分钟" in chinese
     assert "线上：https://meet.example.org/1" in chinese
+
+
+def test_a_place_is_punctuated_in_the_readers_language():
+    room = Room(name="第一会议室", location="行政楼3层")
+    where = place_text(room, "https://meet.example.org/1")
+    with translation.override("en"):
+        assert str(where) == "第一会议室 (行政楼3层); online: https://meet.example.org/1"
+        assert place_of(room, "") == "第一会议室 (行政楼3层)"
