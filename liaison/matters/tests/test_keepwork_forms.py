@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.matters.models import State
+from liaison.matters.models import SavedView, State
 from liaison.testing import in_english, media_folder, small_hospital  # noqa: F401
 
 from .factories import MatterFactory, changes_nothing
@@ -119,3 +119,38 @@ def test_a_reply_someone_may_no_longer_send_is_shown_back_to_copy(h, client):
     html = response.content.decode()
     assert 'data-testid="failed-elsewhere"' in html
     assert "已处理：更换了主板" in html
+
+
+# The to-do's forms: the selection, the chosen lead and a view's name stay.
+
+
+def test_a_batch_dispatch_without_a_lead_keeps_the_selection(h, client):
+    first = MatterFactory(originator=h.p["mzb_staff"], by=h, title="甲事项")
+    second = MatterFactory(originator=h.p["mzb_staff"], by=h, title="乙事项")
+    client.force_login(h.p["office"].user)
+    with changes_nothing(first), changes_nothing(second):
+        response = client.post(
+            reverse("matters:batch"),
+            {"action": "dispatch", "lead": "", "matters": [first.pk], "back": "sort=age"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'data-testid="batch-error">Choose the lead department.</div>' in html
+    assert re.search(rf'name="matters" value="{first.pk}" form="batch-form" checked', html)
+    assert not re.search(rf'name="matters" value="{second.pk}" form="batch-form" checked', html)
+    assert '<meta name="page-address" content="/matters/?sort=age">' in html
+
+
+def test_a_view_name_too_long_is_kept_with_the_reason(h, client):
+    client.force_login(h.p["office"].user)
+    name = "门诊部本周内须处理的紧急协调事项" * 5
+    response = client.post(
+        reverse("matters:save-view"),
+        {"name": name, "back": "tab=raised"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'value="{name}"' in html and 'data-testid="save-view-error"' in html
+    assert not SavedView.objects.exists()

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -100,14 +100,14 @@ SORT_LINKS = [
 ]
 
 
-def _tab_matters(tab, person, reach, request):
+def _tab_matters(tab, person, reach, params):
     if tab == "todo":
         return selectors.todo(person, reach), None
     if tab == "raised":
         return selectors.raised_by(person), None
     if tab == "queue":
         return selectors.department_queue(reach.departments), None
-    filters = FilterForm(person.organization, request.GET)
+    filters = FilterForm(person.organization, params)
     matters = selectors.filter_matters(
         selectors.visible_matters(person, reach), filters.matter_filter()
     )
@@ -134,15 +134,20 @@ def todo(request):
     actions on several selected matters."""
     if not request.person:  # a lazy object: test what it wraps
         return no_person(request)
-    person = request.person
+    return _todo_page(request, request.person, request.GET)
+
+
+def _todo_page(request, person, params, kept=None, status=200):
+    """The to-do as `params` (its query) asks; `kept` is what a refused form of it posted
+    (the selected matters, the lead, a view's name) and the reason, to show again."""
     reach = selectors.reach_of(person)
     can_see_all = reach.sees_all or bool(reach.overseen)
     tabs = [(key, label) for key, label in TABS if key != "all" or can_see_all]
-    tab = request.GET.get("tab") or "todo"
+    tab = params.get("tab") or "todo"
     if tab not in {key for key, _label in tabs}:
         tab = "todo"
-    matters, filters = _tab_matters(tab, person, reach, request)
-    matters, sort = selectors.sorted_matters(matters, request.GET.get("sort", ""))
+    matters, filters = _tab_matters(tab, person, reach, params)
+    matters, sort = selectors.sorted_matters(matters, params.get("sort", ""))
     # Pages of ids first: only the page's 50 matters are then read with their departments
     # and people, not every matter of the list before the sort. The personal lists are
     # short enough to read all their ids in one query (the count and the page at once);
@@ -157,10 +162,10 @@ def todo(request):
     counts = {key: None for key, _label in tabs}
     for key in ("todo", "raised", "queue"):
         counts[key] = (
-            len(ids) if key == tab else _tab_matters(key, person, reach, request)[0].count()
+            len(ids) if key == tab else _tab_matters(key, person, reach, params)[0].count()
         )
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    page = paginator.get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
     unsorted = query.copy()
     unsorted.pop("sort", None)
@@ -174,13 +179,14 @@ def todo(request):
         "sort": sort,
         "sort_links": _sort_links(unsorted, sort),
         "saved_views": SavedView.objects.filter(person=person),
-        "current_view": services.view_query(request.GET.urlencode()),
+        "current_view": services.view_query(params.urlencode()),
         "batch_actions": [
             (name, action.label)
             for name, action in worklist.batch_actions().items()
             if action.offered(person, reach)
         ],
         "may_dispatch": reach.sees_all or bool(reach.handled),
+        "kept": kept or {},
     }
     if request.htmx and request.htmx.target == "matter-list":
         return render(request, "matters/_list.html", context)
@@ -192,7 +198,15 @@ def todo(request):
         if context["may_dispatch"]
         else []
     )
-    return render(request, "matters/todo.html", context)
+    return render(request, "matters/todo.html", context, status=status)
+
+
+def _refused(request, person, kept: dict, status: int):
+    """The to-do again as it was, with the refused form's choices and the reason."""
+    lead = request.POST.get("lead", "")
+    kept["selected"] = [int(v) for v in request.POST.getlist("matters") if v.isdigit()]
+    kept["lead"] = int(lead) if lead.isdigit() else None
+    return _todo_page(request, person, QueryDict(request.POST.get("back", "")), kept, status)
 
 
 def _back(request):
@@ -208,8 +222,8 @@ def save_view(request):
     try:
         view = services.save_view(person, request.POST.get("name", ""), request.POST.get("back"))
     except ServiceError as error:
-        messages.error(request, error.message)
-        return _back(request)
+        kept = {"form": "save-view", "error": error.message, "name": request.POST.get("name", "")}
+        return _refused(request, person, kept, error.status)
     messages.success(request, _("View “%(name)s” saved.") % {"name": view.name})
     return redirect(reverse("matters:todo") + (f"?{view.query}" if view.query else ""))
 
@@ -263,9 +277,8 @@ def batch(request):
         else:
             raise services.InvalidInput(_("Choose what to do with the selected matters."))
     except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        _report(request, result, done_text)
+        return _refused(request, person, {"form": "batch", "error": error.message}, error.status)
+    _report(request, result, done_text)
     return _back(request)
 
 
@@ -276,8 +289,8 @@ def batch_ledger(request):
     person = person_or_404(request)
     ids = [value for value in request.POST.getlist("matters") if value.isdigit()]
     if not ids:
-        messages.error(request, _("Select at least one matter."))
-        return _back(request)
+        kept = {"form": "batch", "error": _("Select at least one matter.")}
+        return _refused(request, person, kept, 400)
     return _ledger_response(selectors.visible_matters(person).filter(pk__in=ids))
 
 
