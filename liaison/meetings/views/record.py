@@ -43,6 +43,11 @@ def _item_of(person: Person, pk) -> AgendaItem:
     )
 
 
+def _meeting_of(person: Person, item: AgendaItem) -> Meeting:
+    """The item's meeting as its page shows it (fresh after a refused change)."""
+    return selectors.meeting_for(person, item.meeting_id)
+
+
 @login_required
 @require_POST
 def propose_item(request, pk):
@@ -84,11 +89,12 @@ def arrange_item(request, pk):
             _refused(request, error)
             typed = Arrangement.typed(item.pk, form)
             typed.refused(error.message, error.field)
-            return _page(request, person, item.meeting, arranged=typed)
+            return _page(request, person, _meeting_of(person, item), arranged=typed)
         messages.success(request, _("The agenda item is saved."))
         return _back(item.meeting, "agenda")
     messages.error(request, _("Please correct the marked fields."))
-    return _page(request, person, item.meeting, arranged=Arrangement.typed(item.pk, form))
+    typed = Arrangement.typed(item.pk, form)
+    return _page(request, person, _meeting_of(person, item), arranged=typed)
 
 
 @login_required
@@ -106,7 +112,7 @@ def decide_item(request, pk):
         if accept:  # nothing was typed
             return _back(item.meeting, "agenda")
         declined = {"item": item.pk, "reason": reason, "error": error.message}
-        return _page(request, person, item.meeting, declined=declined)
+        return _page(request, person, _meeting_of(person, item), declined=declined)
     messages.success(request, _("The item is accepted.") if accept else _("The item is declined."))
     return _back(item.meeting, "agenda")
 
