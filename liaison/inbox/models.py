@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.org.models import Department, Organization, Person
 
@@ -293,7 +294,7 @@ class DeliveryKind(models.TextChoices):
 
 
 class DeliveryState(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("delivery", "Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
 

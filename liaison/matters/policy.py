@@ -64,7 +64,7 @@ class Action:
         ACCEPT: gettext_lazy("Accept"),
         RETURN: gettext_lazy("Return"),
         TRANSFER: gettext_lazy("Transfer"),
-        CONTRIBUTE: gettext_lazy("Give our part"),
+        CONTRIBUTE: gettext_lazy("Give the co-organizer's opinion"),
         REQUEST_EXTENSION: gettext_lazy("Request extension"),
         DECIDE_EXTENSION: gettext_lazy("Decide extension"),
         REPLY: gettext_lazy("Reply"),

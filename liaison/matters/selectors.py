@@ -375,7 +375,9 @@ def clocks(matter: Matter) -> list[ClockView]:
         status = "paused" if matter.paused_at is not None else "running"
         shown.append(ClockView("reply", _("Reply by"), matter.reply_due, status))
     if matter.state == State.ESCALATED:
-        shown.append(ClockView("decide", _("Decide by"), matter.next_deadline, "running"))
+        shown.append(
+            ClockView("decide", _("Decide the escalation by"), matter.next_deadline, "running")
+        )
     supervision = (
         matter.supervisions.filter(is_active=True).order_by("-pk").first()
         if hasattr(matter, "supervisions")

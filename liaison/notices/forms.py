@@ -3,6 +3,7 @@ and the services, whose refusals the views put on the form."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.matters.forms import DepartmentChoiceField, DepartmentsChoiceField
 from liaison.matters.services.attachments import size_limit_attrs
@@ -40,7 +41,7 @@ class NoticeForm(forms.Form):
     )
     to_everyone = forms.BooleanField(label=_("Everyone in the organization"), required=False)
     departments = DepartmentsChoiceField(
-        label=_("Departments"),
+        label=pgettext_lazy("notice recipients", "Departments"),
         queryset=Department.objects.none(),
         required=False,
         help_text=_("Their liaison officers relay it to the department."),
@@ -160,7 +161,7 @@ class ReportForm(forms.Form):
     """A liaison officer's report of a problem or need of the department."""
 
     department = DepartmentChoiceField(
-        label=_("For the department"), queryset=Department.objects.none(), empty_label=None
+        label=_("Reporting department"), queryset=Department.objects.none(), empty_label=None
     )
     title = forms.CharField(label=_("Problem or need"), max_length=200)
     description = forms.CharField(

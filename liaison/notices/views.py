@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.core.downloads import download
 from liaison.core.errors import ServiceError
+from liaison.core.plain import listing
 from liaison.org.models import Department, Person
 
 from . import policy, selectors, services
@@ -237,9 +238,35 @@ def relay(request, pk):
     except ServiceError as exc:
         _refused(request, exc)
     else:
-        names = "、".join(str(r.department) for r in relays)
+        names = listing(r.department for r in relays)
         messages.success(request, _("Relayed to %(departments)s.") % {"departments": names})
     return _back(request, pk)
+
+
+def _reminded(readers: int, relayers: int) -> str:
+    """Whom a reminder reached: the people who had not read the notice, and the liaison
+    officers who had not relayed it; a group nobody was in is left out."""
+    parts = []
+    if readers:
+        parts.append(
+            ngettext(
+                "%(count)d person who has not read it",
+                "%(count)d people who have not read it",
+                readers,
+            )
+            % {"count": readers}
+        )
+    if relayers:
+        parts.append(
+            ngettext("%(count)d liaison officer", "%(count)d liaison officers", relayers)
+            % {"count": relayers}
+        )
+    if len(parts) == 2:
+        return _("Reminded %(readers)s and %(relayers)s.") % {
+            "readers": parts[0],
+            "relayers": parts[1],
+        }
+    return _("Reminded %(whom)s.") % {"whom": parts[0]}
 
 
 @login_required
@@ -253,11 +280,7 @@ def remind(request, pk):
         _refused(request, exc)
     else:
         if result.readers or result.relayers:
-            messages.success(
-                request,
-                _("Reminded %(readers)d reader(s) and %(relayers)d liaison officer(s).")
-                % {"readers": result.readers, "relayers": result.relayers},
-            )
+            messages.success(request, _reminded(result.readers, result.relayers))
         else:
             messages.info(request, _("Nobody needed a reminder just now."))
         if result.skipped:

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .pinyin import pinyin_keys
 
@@ -174,7 +175,10 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     title = models.CharField(
-        _("title"), max_length=100, blank=True, help_text=_("For example 院长 or 副院长.")
+        pgettext_lazy("position", "title"),
+        max_length=100,
+        blank=True,
+        help_text=_("For example 院长 or 副院长."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     name_pinyin = models.CharField(max_length=400, blank=True, editable=False, db_index=True)

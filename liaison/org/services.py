@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from liaison.core.audit import record
@@ -109,7 +110,7 @@ def appoint(
             if holder.start > start:
                 raise ValidationError(
                     _("%(person)s holds this position from %(day)s, after the requested start.")
-                    % {"person": holder.person, "day": holder.start}
+                    % {"person": holder.person, "day": date_format(holder.start)}
                 )
             holder.end = start
             holder.save(update_fields=["end"])
@@ -149,7 +150,7 @@ def assign_leader_in_charge(
         if assignment.start > start:
             raise ValidationError(
                 _("%(person)s is in charge from %(day)s, after the requested start.")
-                % {"person": assignment.leader, "day": assignment.start}
+                % {"person": assignment.leader, "day": date_format(assignment.start)}
             )
         assignment.end = start
         assignment.save(update_fields=["end"])

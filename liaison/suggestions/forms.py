@@ -3,6 +3,7 @@ services.py, whose refusals the views put on the form."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.matters.forms import DepartmentChoiceField
 from liaison.org.models import Department, DepartmentKind, Organization
@@ -36,7 +37,7 @@ class SuggestionForm(forms.Form):
     """A letter from a signed-in member of staff."""
 
     mailbox = forms.ChoiceField(
-        label=_("To"), choices=Mailbox.choices, initial=Mailbox.BOX, widget=RADIOS
+        label=_("Mailbox"), choices=Mailbox.choices, initial=Mailbox.BOX, widget=RADIOS
     )
     kind = forms.ChoiceField(
         label=_("Kind"), choices=Kind.choices, initial=Kind.SUGGESTION, widget=RADIOS
@@ -129,7 +130,9 @@ class PublicSuggestionForm(SuggestionForm):
 
 class ReplyForm(forms.Form):
     text = forms.CharField(
-        label=_("Reply"), max_length=services.MAX_REPLY, widget=forms.Textarea(attrs={"rows": 5})
+        label=pgettext_lazy("suggestion", "Reply"),
+        max_length=services.MAX_REPLY,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
     def __init__(self, *args, **kwargs):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.core.models import Event
 from liaison.matters.models import Matter
@@ -119,7 +120,7 @@ class Suggestion(models.Model):
         blank=True,
         related_name="+",
     )
-    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("suggestion")
@@ -186,7 +187,7 @@ class Suggestion(models.Model):
 
 
 class EventType(models.TextChoices):
-    REPLIED = "replied", _("Replied")
+    REPLIED = "replied", pgettext_lazy("suggestion", "Replied")
     REPLY_CHANGED = "reply_changed", _("Reply changed")
     ROUTED = "routed", _("Matter opened")
     PUBLISHED = "published", _("Reply published")

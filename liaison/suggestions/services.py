@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -285,7 +286,7 @@ def matter_description(suggestion: Suggestion) -> str:
     source = _("From the %(mailbox)s (%(kind)s), received %(day)s.") % {
         "mailbox": suggestion.get_mailbox_display(),
         "kind": suggestion.get_kind_display(),
-        "day": timezone.localtime(suggestion.created_at).date().isoformat(),
+        "day": date_format(timezone.localtime(suggestion.created_at).date()),
     }
     return f"{suggestion.body}\n\n{source}"
 

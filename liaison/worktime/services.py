@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -377,7 +378,7 @@ def import_calendar_days(organization: Organization, filename: str, content: byt
         elif seen.get(day, (kind, name))[0] != kind:
             result.errors.append(
                 _("%(place)s: %(date)s is both a holiday and a working day in this file.")
-                % {"place": place, "date": day.isoformat()}
+                % {"place": place, "date": date_format(day)}
             )
         seen.setdefault(day, (kind, name))
     if not seen and not result.errors:

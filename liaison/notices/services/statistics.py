@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from liaison.core.plain import listing
 from liaison.matters.models import Matter
 from liaison.org.models import Department
 
@@ -23,7 +24,7 @@ class DepartmentStats:
 
     @property
     def unread_names(self) -> str:
-        return "、".join(name for _username, name in self.unread)
+        return listing(name for _username, name in self.unread)
 
     @property
     def relayed(self) -> bool:

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,7 +118,11 @@ def test_reminding_from_the_page(h, login):
     response = client.post(
         reverse("notices:remind", args=[notice.pk]), {"department": h.d["YJK"].pk}, follow=True
     )
-    assert "Reminded" in response.content.decode()
+    # Whom it reached in plain words, without "(s)", groups nobody was in left out.
+    reached = re.search(r"Reminded ([^<]*)\.", response.content.decode()).group(1)
+    assert re.fullmatch(
+        r"(1 person who has|[2-9]\d* people who have) not read it and 1 liaison officer", reached
+    ), reached
     assert Notification.objects.filter(
         recipient=h.p["yjk_liaison"], ask=Ask.RELAY, title__startswith="Reminder"
     ).exists()
@@ -205,7 +210,8 @@ def test_publishing_a_draft_asks_first_saying_whom_it_reaches(h, login):
 
     assert departments == 2 and people > 0
     confirmation = page.split('data-testid="publish-confirmation"', 1)[1].split("</form>", 1)[0]
-    assert f"to {departments} department(s), {people} people in all" in confirmation
+    assert f"to {departments} departments." in confirmation
+    assert f"That is {people} people in all." in confirmation
     assert "only withdrawn" in confirmation
     assert 'data-testid="publish"' in confirmation  # the only publishing button is in it
     assert page.count('data-testid="publish"') == 1

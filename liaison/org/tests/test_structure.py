@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from liaison.org import services
 from liaison.org.models import DepartmentKind, LeaderInCharge, Position, PositionRole
@@ -92,6 +93,14 @@ def test_appointing_before_the_current_holder_started_is_refused(organization):
             PersonFactory(organization=organization), department, "head", datetime.date(2026, 1, 1)
         )
     assert department.positions.count() == 1
+
+
+def test_the_refusal_writes_the_holders_first_day_as_the_language_does(organization):
+    department = DepartmentFactory(organization=organization)
+    services.appoint(PersonFactory(organization=organization), department, "head", MARCH_1)
+    newcomer = PersonFactory(organization=organization)
+    with translation.override("zh-hans"), pytest.raises(ValidationError, match="2026年3月1日"):
+        services.appoint(newcomer, department, "head", datetime.date(2026, 1, 1))
 
 
 def test_appointing_across_organizations_is_refused(organization):

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
 
 from liaison.inbox.models import Ask, Notification
 from liaison.matters.models import MatterKind, State
@@ -199,6 +200,10 @@ def test_routing_opens_a_suggestion_matter_that_does_not_name_the_writer(h):
     assert matter.lead_department == h.d["ZWK"]
     assert matter.originator == h.p["office"]
     assert suggestion.body in matter.description
+    day = timezone.localtime(suggestion.created_at).date()
+    with translation.override("zh-hans"):  # the day the letter came, as Chinese writes it
+        described = services.matter_description(suggestion)
+    assert f"{day.year}年{day.month}月{day.day}日" in described
     assert h.p["outsider"].name not in f"{matter.title} {matter.description}"
     assert suggestion.events.get().data == {"matter": matter.number}
 

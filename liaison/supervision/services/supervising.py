@@ -150,13 +150,15 @@ def urge(matter: Matter, person: Person, note: str = "") -> Urge:
     matter.save(update_fields=["updated_at"])
     holders = [p for p in holders_of(matter) if p is not None]
     detail = Text(
-        gettext_noop("Urged (%(count)s) by %(person)s; deadline %(date)s."),
+        gettext_noop("Urge no. %(count)s by %(person)s; deadline %(date)s."),
         count=sequence,
         person=person.name,
         date=supervision.deadline,
     )
     if note:
-        detail = Text("%(urged)s %(note)s", urged=detail, note=note)
+        # Translators: the urging sentence above, then the supervisor's note; languages
+        # that write no space between sentences leave it out.
+        detail = Text(gettext_noop("%(urged)s %(note)s"), urged=detail, note=note)
     tell_about(matter, holders, Ask.URGED, person, detail)
     if sequence >= 2 and matter.lead_department is not None:
         leader = leader_in_charge(matter.lead_department)
