@@ -46,6 +46,7 @@ def test_a_refused_arrangement_keeps_the_pre_briefing_and_the_presenter(
     form.locator("textarea[name=prebriefing]").fill(PREBRIEFING)
     form.get_by_role("button", name="保存").click()  # nobody named to pre-brief: refused
 
+    expect(page).to_have_url(f"{live_server.url}/meetings/{hospital['meeting']}/")
     item = page.get_by_test_id("agenda-item").first
     arrange = item.get_by_test_id("arrange")
     expect(arrange).to_have_attribute("open", "")

@@ -80,6 +80,8 @@ def test_a_refused_arrangement_keeps_the_pre_briefing_and_the_presenter(client, 
     assert "is-invalid" in prebriefed and error in prebriefed
     assert error in messages_of(response)
     assert " open>" not in arrange_form(html, other)  # only the refused item's form opens
+    # The page takes back the meeting's address (refresh, links), not the form's.
+    assert f'<meta name="page-address" content="/meetings/{item.meeting_id}/">' in html
     item.refresh_from_db()
     assert (item.presenter, item.minutes, item.prebriefing) == (None, None, "")
 
