@@ -238,3 +238,20 @@ def test_the_docx_writes_dates_as_the_print_view_does_in_chinese(h, meeting, cli
     for date_text in expected:
         assert date_text in text
         assert date_text in printed.content.decode()
+
+
+def test_the_print_view_lists_people_as_the_reader_writes(client, h, meeting):
+    services.record_attendance(
+        meeting,
+        h.p["xxk_head"],
+        [
+            services.PresenceInput(h.p["president"], Presence.PRESENT),
+            services.PresenceInput(h.p["mzb_head"], Presence.ABSENT, reason="门诊值班"),
+        ],
+    )
+    write(meeting, h.p["xxk_head"], decision(h), recorder=h.p["xxk_liaison"])
+    services.approve_minutes(meeting, h.p["president"])
+    client.force_login(h.p["president"].user)
+    url = f"/meetings/{meeting.pk}/minutes/print/"
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "王门诊 (门诊值班)" in english and "（" not in english
