@@ -38,6 +38,18 @@ TAGS = ["evaluation"]
 PERIOD = OpenApiParameter(
     "period", str, description="a quarter (2026-Q4) or a month (2026-11); default: this quarter"
 )
+SCORING = """The latest computation of the period; computed on demand when the period was
+never computed. The coordinating office and leaders see every department, a department's
+head, deputy or liaison officer sees its line only.
+
+Scoring: a rate scores 100 × its value (100 × (1 − value) when lower is better); a count
+scores by bands (lower is better: 0 → 100, 1–2 → 80, 3–5 → 60, 6–10 → 40, more → 20).
+A department's score is Σ weight × indicator score ÷ Σ weight over the indicators that
+have a value (an indicator with no units neither helps nor hurts). Its `units` (n) are the
+largest denominator of its rate indicators: without units it has no score, below the
+minimum sample it is not ranked (`reason`). Ranks are within a department kind: score
+descending, then n descending, then department code; `standing` is `red` for the first
+five, `black` for the last five (never both)."""
 REFUSED = {
     400: ErrorSerializer,
     403: ErrorSerializer,
@@ -110,9 +122,7 @@ class ScorecardView(PersonAPIMixin, APIView):
 
     @extend_schema(
         summary="A period's scorecard: each visible department's score, rank and figures",
-        description="The latest computation of the period; computed on demand when the period "
-        "was never computed. The coordinating office and leaders see every department, a "
-        "department's head, deputy or liaison officer sees its line only.",
+        description=SCORING,
         parameters=[PERIOD],
         responses={200: ScorecardSerializer, **REFUSED},
         tags=TAGS,

@@ -61,17 +61,20 @@ def _results(
                 "score": scoring.indicator_score(i, value),
                 "met": scoring.met(i, value, targets.get(i.code)),
             }
-        rates = [values[i.code]["denominator"] for i in indicators if i.measure == Measure.RATE]
+        units = max(
+            (values[i.code]["denominator"] for i in indicators if i.measure == Measure.RATE),
+            default=0,
+        )
+        scores = {code: v["score"] for code, v in values.items()}
         results.append(
             scoring.Result(
                 department_id=department.pk,
                 code=department.code,
                 kind=department.kind,
-                score=scoring.weighted(
-                    {code: v["score"] for code, v in values.items()},
-                    weights.get(department.kind, {}),
-                ),
-                units=max(rates, default=0),
+                # Without units a count of zero alone would score a department that did
+                # nothing at 100.
+                score=scoring.weighted(scores, weights.get(department.kind, {})) if units else None,
+                units=units,
                 values=values,
             )
         )

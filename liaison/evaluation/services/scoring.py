@@ -7,7 +7,8 @@
   count where higher is better reads the bands the other way round);
 - department score: Σ weightᵢ × scoreᵢ / Σ weightᵢ over the indicators that have a value,
   so that an indicator without units neither helps nor hurts (the weights are
-  renormalised over those present); None when no weighted indicator has a value;
+  renormalised over those present); None when no weighted indicator has a value, and
+  when the department has no unit in any rate (counts alone do not make a score);
 - units: the largest denominator among the department's rate indicators (its largest body
   of evidence); below the minimum sample it is not ranked (样本不足);
 - ranks within a kind of department: score descending, ties by units descending, then by

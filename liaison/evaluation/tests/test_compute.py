@@ -59,6 +59,9 @@ def test_a_scorecard_stores_each_departments_figures_and_score(h, past, figures)
     assert xxk.values["satisfied"]["value"] == 0.5
     assert xxk.score == pytest.approx((90 + 50 + 80) / 3, abs=0.01)
     assert xxk.units == 10 and xxk.ranked and xxk.kind == DepartmentKind.FUNCTIONAL
+    zwk = lines(scorecard)["ZWK"]  # no unit: a count of 0 overdue does not make a score
+    assert zwk.values["overdue"]["score"] == 100
+    assert (zwk.score, zwk.units, zwk.reason) == (None, 0, Unranked.SAMPLE)
     scorecard.refresh_from_db()
     assert scorecard.state == ScorecardState.DRAFT and scorecard.computed_by == h.p["office"]
     assert (scorecard.period, scorecard.start, scorecard.end) == (past.code, past.start, past.end)
