@@ -18,7 +18,6 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from liaison.org.models import Department, Organization
 
@@ -235,9 +234,10 @@ class ImportResult:
         return not self.errors
 
     def summary(self) -> str:
-        return _("%(created)s added and %(updated)s corrected.") % {
-            "created": ngettext("%d date", "%d dates", self.created) % self.created,
-            "updated": ngettext("%d date", "%d dates", self.updated) % self.updated,
+        # Counts as figures after a label, so no language has to agree a noun with them.
+        return _("Dates added: %(created)d; corrected: %(updated)d.") % {
+            "created": self.created,
+            "updated": self.updated,
         }
 
 

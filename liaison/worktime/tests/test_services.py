@@ -188,7 +188,8 @@ def test_a_csv_file_loads_a_year(hospital):
     assert result.ok, result.errors
     assert (result.created, result.updated) == (3, 0)
     assert (dt.date(2027, 2, 7), DayKind.WORKDAY, "春节补班") in days_of(hospital)
-    assert result.summary()
+    with translation.override("en"):
+        assert result.summary() == "Dates added: 3; corrected: 0."
 
 
 def test_a_csv_file_corrects_dates_and_keeps_the_others(hospital):
