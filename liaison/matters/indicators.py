@@ -1,0 +1,353 @@
+"""The matters area's evaluation indicators (考核指标), counted from the clock ledger
+(models/clocks.py) and the timeline's urges, registered in MattersConfig.ready.
+
+Each figure is one GROUP BY department query over the period's clocks, so a scorecard
+costs a fixed number of queries whatever the number of matters; records() lists the same
+units for one department. The rules are those of the published definitions below:
+a unit belongs to the period in which its due (or its event) falls, up to now; a
+withdrawn matter counts nowhere.
+"""
+
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateTimeField,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison.core.indicators import Direction, Figure, Indicator, Measure, Period, Record
+from liaison.org.models import Department, Organization
+
+from .models import Clock, ClockEnd, ClockKind, EventType, MatterEvent, Rating, State
+
+SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+WITHDRAWN_MATTER = Q(matter__state=State.WITHDRAWN) | Q(
+    matter__state=State.ARCHIVED, matter__resolution=""
+)
+
+
+def _span(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of the period, never past now."""
+    return period.start, min(period.end, timezone.now())
+
+
+def _clocks(organization: Organization) -> QuerySet[Clock]:
+    """The organization's clocks but those of withdrawn matters: the clock the withdrawal
+    ended, and every earlier one of a matter withdrawn now (or archived after it was
+    withdrawn: a closed matter always has a resolution, a withdrawn one never)."""
+    return (
+        Clock.objects.filter(organization=organization)
+        .exclude(end=ClockEnd.WITHDRAWN)
+        .exclude(WITHDRAWN_MATTER)
+    )
+
+
+def _due_in(organization: Organization, period: Period, kind: str) -> QuerySet[Clock]:
+    start, end = _span(period)
+    return _clocks(organization).filter(kind=kind, due__gte=start, due__lt=end)
+
+
+# --- The units (denominators) and what puts a unit in the numerator ---------------------
+
+MET_ON_TIME = Q(end=ClockEnd.MET, ended_at__lte=F("due"))
+#: Out of the holder's hands before the due: not the holder's unit.
+TAKEN_AWAY_EARLY = Q(end__in=[ClockEnd.ESCALATED, ClockEnd.CLOSED], ended_at__lt=F("due"))
+
+
+def _accept_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    # Handing on (return, transfer) is measured by return_rate, not here.
+    return (
+        _due_in(organization, period, ClockKind.ACCEPT)
+        .exclude(end__in=[ClockEnd.RETURNED, ClockEnd.TRANSFERRED])
+        .exclude(TAKEN_AWAY_EARLY)
+    )
+
+
+def _reply_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    return _due_in(organization, period, ClockKind.REPLY).exclude(
+        TAKEN_AWAY_EARLY | Q(end=ClockEnd.TRANSFERRED, ended_at__lt=F("due"))
+    )
+
+
+def _confirmed_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    start, end = _span(period)
+    return _clocks(organization).filter(
+        kind=ClockKind.REPLY, confirmed_at__gte=start, confirmed_at__lt=end
+    )
+
+
+def _rated_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    return _confirmed_units(organization, period).exclude(rating="")
+
+
+def _dispatch_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    start, end = _span(period)
+    # An accept clock is due after it starts: the bound on due lets the ledger's due
+    # index find the period's dispatches.
+    return _clocks(organization).filter(
+        kind=ClockKind.ACCEPT, started_at__gte=start, started_at__lt=end, due__gte=start
+    )
+
+
+def _overdue_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    _start, end = _span(period)
+    return _clocks(organization).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gte=end),
+        kind=ClockKind.REPLY,
+        started_at__lt=end,
+        due__lt=end,
+    )
+
+
+# --- Figures and records of clock units --------------------------------------------------
+
+
+def _figures(units: QuerySet[Clock], counted: Q | None) -> dict[int, Figure]:
+    """{department id: Figure}: the units per department, and those `counted`."""
+    rows = (
+        units.order_by()
+        .values("department_id")
+        .annotate(
+            denominator=Count("pk"),
+            numerator=Count("pk", filter=counted) if counted is not None else Count("pk"),
+        )
+    )
+    return {r["department_id"]: Figure(r["numerator"], r["denominator"]) for r in rows}
+
+
+def _records(units: QuerySet[Clock], counted: Q | None, at: str | None) -> list[Record]:
+    rows = (
+        units.annotate(
+            counted=Case(When(counted, then=Value(True)), default=Value(False))
+            if counted is not None
+            else Value(True, output_field=BooleanField()),
+            at=F(at) if at else Value(None, output_field=DateTimeField()),
+        )
+        .order_by("due", "matter__number", "pk")
+        .values("matter_id", "matter__number", "counted", "due", "at")
+    )
+    return [
+        Record(
+            matter_id=r["matter_id"],
+            number=r["matter__number"],
+            counted=bool(r["counted"]),
+            due=r["due"],
+            at=r["at"],
+        )
+        for r in rows
+    ]
+
+
+def _clock_indicator(
+    code: str, name, definition, direction: Direction, units, counted: Q | None, at: str | None,
+    *, measure: Measure = Measure.RATE, target: float | None = None,
+) -> Indicator:  # fmt: skip
+    return Indicator(
+        code=code,
+        name=name,
+        definition=definition,
+        direction=direction,
+        measure=measure,
+        target=target,
+        compute=lambda organization, period: _figures(units(organization, period), counted),
+        records=lambda organization, period, department: _records(
+            units(organization, period).filter(department=department), counted, at
+        ),
+    )
+
+
+# --- Urged matters: the unit is a matter D held at some moment of the period -------------
+
+
+def _held_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    """D's clocks running at some moment of the period, each with the first urge in the
+    period while D held the matter (or None)."""
+    start, end = _span(period)
+    urges = MatterEvent.objects.filter(
+        matter_id=OuterRef("matter_id"),
+        type=EventType.URGED,
+        owner_department_id=OuterRef("department_id"),
+        at__gte=start,
+        at__lt=end,
+    )
+    return (
+        _clocks(organization)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start), started_at__lt=end)
+        .annotate(urged_at=Subquery(urges.order_by("at").values("at")[:1]))
+    )
+
+
+def _urged_figures(organization: Organization, period: Period) -> dict[int, Figure]:
+    rows = (
+        _held_units(organization, period)
+        .order_by()
+        .values("department_id")
+        .annotate(
+            denominator=Count("matter_id", distinct=True),
+            numerator=Count("matter_id", distinct=True, filter=Q(urged_at__isnull=False)),
+        )
+    )
+    return {r["department_id"]: Figure(r["numerator"], r["denominator"]) for r in rows}
+
+
+def _urged_records(
+    organization: Organization, period: Period, department: Department
+) -> list[Record]:
+    rows = (
+        _held_units(organization, period)
+        .filter(department=department)
+        .order_by()
+        .values("matter_id", "matter__number")
+        .annotate(due=Max("due"), at=Min("urged_at"))
+        .order_by("due", "matter__number")
+    )
+    return [
+        Record(
+            matter_id=r["matter_id"],
+            number=r["matter__number"],
+            counted=r["at"] is not None,
+            due=r["due"],
+            at=r["at"],
+        )
+        for r in rows
+    ]
+
+
+INDICATORS = [
+    _clock_indicator(
+        "accept_on_time",
+        _("Accepted on time"),
+        _(
+            "Accept clocks of the department (asked to lead: dispatched, transferred to, or "
+            "given fresh time) accepted at or before their due, divided by its accept clocks "
+            "due in the period. Not counted: clocks ended by a return or a transfer (see the "
+            "return rate), clocks escalated or closed by others before their due, and "
+            "withdrawn matters."
+        ),
+        Direction.HIGHER,
+        _accept_units,
+        MET_ON_TIME,
+        "ended_at",
+    ),
+    _clock_indicator(
+        "reply_on_time",
+        _("Replied on time"),
+        _(
+            "Reply clocks held by the department replied at or before their due (an approved "
+            "extension moves the due), divided by its reply clocks due in the period; a clock "
+            "not replied by its due counts as late. A reopened matter gives a new reply clock. "
+            "Not counted: clocks escalated, closed by others or transferred before their due, "
+            "and withdrawn matters."
+        ),
+        Direction.HIGHER,
+        _reply_units,
+        MET_ON_TIME,
+        "ended_at",
+        target=0.92,
+    ),
+    _clock_indicator(
+        "reply_rate",
+        _("Reply rate"),
+        _(
+            "Reply clocks held by the department replied at any time, divided by its reply "
+            "clocks due in the period (the same units as the on-time reply rate)."
+        ),
+        Direction.HIGHER,
+        _reply_units,
+        Q(end=ClockEnd.MET),
+        "ended_at",
+    ),
+    _clock_indicator(
+        "satisfaction",
+        _("Satisfaction"),
+        _(
+            "Confirmations in the period of the department's replies rated satisfied or "
+            "basically satisfied, divided by all its confirmations in the period with a "
+            "rating. Withdrawn matters are not counted."
+        ),
+        Direction.HIGHER,
+        _rated_units,
+        Q(rating__in=SATISFIED),
+        "confirmed_at",
+        target=0.95,
+    ),
+    _clock_indicator(
+        "satisfaction_strict",
+        _("Satisfaction (strict)"),
+        _(
+            "Confirmations in the period of the department's replies rated satisfied, divided "
+            "by all its confirmations in the period with a rating. Withdrawn matters are not "
+            "counted."
+        ),
+        Direction.HIGHER,
+        _rated_units,
+        Q(rating=Rating.SATISFIED),
+        "confirmed_at",
+    ),
+    _clock_indicator(
+        "redo_rate",
+        _("Redo rate"),
+        _(
+            "Confirmations in the period that sent the department's reply back to be redone "
+            "(unsatisfied, 重办), divided by all confirmations of its replies in the period. "
+            "Withdrawn matters are not counted."
+        ),
+        Direction.LOWER,
+        _confirmed_units,
+        Q(reopened=True),
+        "confirmed_at",
+    ),
+    Indicator(
+        code="urged_rate",
+        name=_("Urged rate"),
+        definition=_(
+            "Matters urged at least once in the period while the department held them, "
+            "divided by the matters it held (an accept or reply clock running) at some moment "
+            "of the period. Withdrawn matters are not counted."
+        ),
+        direction=Direction.LOWER,
+        measure=Measure.RATE,
+        target=None,
+        compute=_urged_figures,
+        records=_urged_records,
+    ),
+    _clock_indicator(
+        "return_rate",
+        _("Return rate"),
+        _(
+            "Matters the department returned, divided by the matters dispatched or transferred "
+            "to it in the period (its accept clocks started in the period). Withdrawn matters "
+            "are not counted."
+        ),
+        Direction.LOWER,
+        _dispatch_units,
+        Q(end=ClockEnd.RETURNED),
+        "ended_at",
+    ),
+    _clock_indicator(
+        "overdue_open",
+        _("Overdue and open"),
+        _(
+            "Matters the department held at the end of the period (or now) with a reply clock "
+            "running past its due. Withdrawn matters are not counted."
+        ),
+        Direction.LOWER,
+        _overdue_units,
+        None,
+        None,
+        measure=Measure.COUNT,
+    ),
+]
