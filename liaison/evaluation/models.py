@@ -7,11 +7,21 @@ it can be run again with the same result), and one line per department. Scores a
 computed from the records by the services, never typed in.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from liaison.core.indicators import Measure, indicator
 from liaison.org.models import Department, DepartmentKind, Organization, Person
+
+
+def _registered(code: str):
+    """The catalogue's indicator of that code, or a ValidationError on the field."""
+    found = indicator(code)
+    if found is None:
+        raise ValidationError({"indicator": _("No indicator with that code.")})
+    return found
 
 
 class EvaluationSettings(models.Model):
@@ -72,6 +82,12 @@ class Target(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator} ≥ {self.target}"
 
+    def clean(self):
+        if _registered(self.indicator).measure == Measure.RATE and self.target > 1:
+            raise ValidationError(
+                {"target": _("The target of a rate is a fraction between 0 and 1 (0.95 for 95%).")}
+            )
+
 
 class Weight(models.Model):
     """An indicator's weight for one kind of department. Indicators without a row weigh 1."""
@@ -103,6 +119,11 @@ class Weight(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_kind} {self.indicator} × {self.weight}"
+
+    def clean(self):
+        _registered(self.indicator)
+        if self.department_kind == DepartmentKind.EXTERNAL:
+            raise ValidationError({"department_kind": _("External units are not evaluated.")})
 
 
 class ScorecardState(models.TextChoices):
