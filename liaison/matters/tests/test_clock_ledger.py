@@ -1,7 +1,9 @@
 """The clock ledger, written by the services: each flow starts, moves and ends the right
-clock (which department, due when, how it ended, the originator's confirmation), and the
-migration fills it for matters from before the ledger as far as their rows tell."""
+clock (which department, due when, how it ended, the originator's confirmation); random
+play with the sweep among the steps keeps one running clock per matter, the matter's own;
+the migration fills the ledger for matters from before it as far as their rows tell."""
 
+import collections
 import datetime as dt
 import importlib
 from zoneinfo import ZoneInfo
@@ -9,12 +11,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import rule, run_state_machine_as_test
 
 from liaison.deadlines.sweep import run_sweep
 from liaison.matters import services
 from liaison.matters.models import Clock, ClockEnd, ClockKind, Matter, Rating, State
 
 from .factories import MatterFactory, build_hospital, in_days
+from .test_invariant import EXAMPLES, LifecycleMachine
 
 pytestmark = pytest.mark.django_db
 
@@ -228,6 +234,43 @@ def test_a_refused_action_writes_no_clock(h, clock):
     with pytest.raises(services.NotAllowed):
         services.accept(matter, h.p["outsider"])
     assert ledger(matter) == [(ACCEPT, "XXK", RUNNING)]
+
+
+class SweptLifecycleMachine(LifecycleMachine):
+    """The invariant's random play (services.check_invariant after every step checks the
+    ledger), with time passing: the sweep reminds, records missed limits and climbs."""
+
+    @rule(data=st.data())
+    def time_passes(self, data):
+        due = [m for m in self.open_matters() if m.next_check_at is not None]
+        # Now and then: a sweep at every step would escalate most matters first.
+        if not due or data.draw(st.integers(0, 2), label="not yet") > 0:
+            return
+        matter = data.draw(st.sampled_from(due), label="swept")
+        self.stats.update(services.check_clocks([matter.pk], matter.next_check_at))
+
+    def teardown(self):
+        ends = Clock.objects.filter(matter__in=self.matters).values_list("end", flat=True)
+        self.stats.update(f"clock {end or 'running'}" for end in ends)
+        super().teardown()
+
+
+def test_random_actions_and_sweeps_keep_one_running_clock_the_matters_own(db):
+    SweptLifecycleMachine.hospital = build_hospital()
+    SweptLifecycleMachine.stats = stats = collections.Counter()
+    run_state_machine_as_test(
+        SweptLifecycleMachine,
+        settings=settings(
+            max_examples=EXAMPLES or 8,
+            stateful_step_count=50,
+            deadline=None,
+            database=None,
+            derandomize=not EXAMPLES,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
+    ends = ["met", "escalated", "returned", "transferred", "closed", "withdrawn", "running"]
+    assert all(stats[f"clock {end}"] for end in ends), stats
 
 
 def test_the_migration_fills_the_ledger_from_the_matters_rows(h, clock):

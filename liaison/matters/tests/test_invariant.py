@@ -3,7 +3,10 @@ and invalid inputs, on a few matters of a small hospital.
 
 After every step, for every matter: services.check_invariant holds; an open matter has
 exactly one owning department, a responsible person who works there (or, at escalation
-levels 3 and 4, the leader in charge or a leading-group member) and a next deadline.
+levels 3 and 4, the leader in charge or a leading-group member) and a next deadline; the
+clock ledger runs exactly the matter's own clock (the lead's accept clock while
+dispatched, its reply clock while accepted, with the matter's due; test_clock_ledger runs
+this machine with the sweep among its steps).
 
 Every step also checks the actions against allowed_actions:
 - an action taken from allowed_actions with valid inputs succeeds;
@@ -45,7 +48,7 @@ from liaison.matters.models import (
     Rating,
 )
 from liaison.matters.services import Action, MatterInput
-from liaison.org.roles import default_responsible, leader_in_charge, works_in
+from liaison.org.roles import default_responsible, leader_in_charge, leading_group, works_in
 
 from .factories import Hospital, build_hospital, seeded_kind, snapshot
 
@@ -322,7 +325,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                     }
                     works_there = works_there or person in leaders
                 if matter.escalation_level == EscalationLevel.LEADING_GROUP:
-                    group = services.leading_group(matter.organization)
+                    group = leading_group(matter.organization)
                     works_there = works_there or group.memberships.filter(person=person).exists()
                 assert works_there, f"{person} does not work in {matter.owner_department}"
                 assert matter.next_deadline is not None
