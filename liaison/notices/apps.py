@@ -9,8 +9,11 @@ class NoticesConfig(AppConfig):
 
     def ready(self):
         # Its part of the periodic sweep (liaison.deadlines.sweep).
+        from liaison.core import indicators as catalogue
         from liaison.deadlines import sweep
 
-        from . import services
+        from . import indicators, services
 
         sweep.register("notices", services.sweep, order=50)
+        # Its evaluation indicator (liaison.core.indicators).
+        catalogue.register(*indicators.INDICATORS)
