@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "liaison.suggestions",
     "liaison.communication",
     "liaison.evaluation",
+    "liaison.dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("notices/", include("liaison.notices.urls")),
     path("suggestions/", include("liaison.suggestions.urls")),
     path("communication/", include("liaison.communication.urls")),
+    path("dashboard/", include("liaison.dashboard.urls")),
     path("evaluation/", include("liaison.evaluation.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,7 @@ the matter page are small enough to read field by field in the view."""
 import json
 
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from liaison.org.models import Department, DepartmentKind, Person
 
 from . import policy
-from .models import Category, MatterKind, State, Urgency
+from .models import Category, EscalationLevel, EventType, MatterEvent, MatterKind, State, Urgency
 from .selectors import MatterFilter
 
 
@@ -186,6 +187,16 @@ class FilterForm(forms.Form):
     created_to = forms.DateField(
         label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    # The dashboard's counts open these lists (liaison.dashboard): not in the filter bar.
+    holder = forms.ChoiceField(required=False)  # the department the matter is with now
+    level = forms.TypedChoiceField(
+        required=False, coerce=int, empty_value=None, choices=[("", ""), *EscalationLevel.choices]
+    )
+    event = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (EventType.RETURNED, ""), (EventType.TRANSFERRED, "")],
+    )
+    event_from = forms.DateField(required=False)  # ...that happened on or after this day
 
     def __init__(self, organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -194,6 +205,7 @@ class FilterForm(forms.Form):
         ]
         departments = organization_departments(organization).values_list("code", "name")
         self.fields["department"].choices = [("", _("Any department")), *departments]
+        self.fields["holder"].choices = [("", ""), *departments]
         for field in self.fields.values():
             field.widget.attrs["aria-label"] = field.label
             if isinstance(field.widget, forms.CheckboxInput):
@@ -219,3 +231,18 @@ class FilterForm(forms.Form):
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
         )
+
+    def narrow(self, matters):
+        """The matters that also pass the dashboard's filters (holder, escalation level,
+        a return or transfer since a day); call after matter_filter()."""
+        data = getattr(self, "cleaned_data", {})
+        if data.get("holder"):
+            matters = matters.filter(owner_department__code=data["holder"])
+        if data.get("level") is not None:
+            matters = matters.filter(state=State.ESCALATED, escalation_level=data["level"])
+        if data.get("event") and data.get("event_from"):
+            events = MatterEvent.objects.filter(
+                matter=OuterRef("pk"), type=data["event"], at__date__gte=data["event_from"]
+            )
+            matters = matters.filter(Exists(events))
+        return matters

@@ -106,12 +106,15 @@ def _tab_matters(tab, person, reach, params):
     if tab == "raised":
         return selectors.raised_by(person), None
     if tab == "queue":
-        return selectors.department_queue(reach.departments), None
+        queue = selectors.department_queue(reach.departments)
+        if params.get("overdue"):  # a department head's overdue count (liaison.dashboard)
+            queue = selectors.filter_matters(queue, selectors.MatterFilter(overdue=True))
+        return queue, None
     filters = FilterForm(person.organization, params)
     matters = selectors.filter_matters(
         selectors.visible_matters(person, reach), filters.matter_filter()
     )
-    return matters, filters
+    return filters.narrow(matters), filters
 
 
 def _sort_links(query, current: str) -> list[tuple]:
@@ -312,4 +315,4 @@ def ledger(request):
     person = person_or_404(request)
     filters = FilterForm(person.organization, request.GET)
     matters = selectors.filter_matters(selectors.visible_matters(person), filters.matter_filter())
-    return _ledger_response(matters)
+    return _ledger_response(filters.narrow(matters))
