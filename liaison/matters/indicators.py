@@ -231,11 +231,12 @@ INDICATORS = [
         "accept_on_time",
         _("Accepted on time"),
         _(
-            "Accept clocks of the department (asked to lead: dispatched, transferred to, or "
-            "given fresh time) accepted at or before their due, divided by its accept clocks "
-            "due in the period. Not counted: clocks ended by a return or a transfer (see the "
-            "return rate), clocks escalated or closed by others before their due, and "
-            "withdrawn matters."
+            "Numerator: the times the department was asked to lead a matter (dispatched or "
+            "transferred to it, or given a fresh time to accept) and accepted it by its time to "
+            "accept. Denominator: all such times whose time to accept fell in the period; one "
+            "not accepted by then counts as late. Not counted: matters it returned or "
+            "transferred on (see the return rate), matters escalated or taken from it by others "
+            "before the time to accept, and withdrawn matters."
         ),
         Direction.HIGHER,
         _accept_units,
@@ -246,11 +247,11 @@ INDICATORS = [
         "reply_on_time",
         _("Replied on time"),
         _(
-            "Reply clocks held by the department replied at or before their due (an approved "
-            "extension moves the due), divided by its reply clocks due in the period; a clock "
-            "not replied by its due counts as late. A reopened matter gives a new reply clock. "
-            "Not counted: clocks escalated, closed by others or transferred before their due, "
-            "and withdrawn matters."
+            "Numerator: the replies the department owed (once it accepted, and again each time a "
+            "matter was sent back to be redone) that it gave by their due; an approved extension "
+            "moves the due. Denominator: all the replies it owed that were due in the period; "
+            "one not given by its due counts as late. Not counted: matters escalated, taken from "
+            "it by others or transferred before the due, and withdrawn matters."
         ),
         Direction.HIGHER,
         _reply_units,
@@ -262,8 +263,9 @@ INDICATORS = [
         "reply_rate",
         _("Reply rate"),
         _(
-            "Reply clocks held by the department replied at any time, divided by its reply "
-            "clocks due in the period (the same units as the on-time reply rate)."
+            "Numerator: the replies of the denominator that the department gave, at any time. "
+            "Denominator: the same as for replies on time: all the replies it owed that were due "
+            "in the period, with the same exclusions."
         ),
         Direction.HIGHER,
         _reply_units,
@@ -274,9 +276,9 @@ INDICATORS = [
         "satisfaction",
         _("Satisfaction"),
         _(
-            "Confirmations in the period of the department's replies rated satisfied or "
-            "basically satisfied, divided by all its confirmations in the period with a "
-            "rating. Withdrawn matters are not counted."
+            "Numerator: confirmations of the department's replies made in the period and rated "
+            "satisfied or basically satisfied. Denominator: all confirmations of its replies "
+            "made in the period with a rating. Withdrawn matters are not counted."
         ),
         Direction.HIGHER,
         _rated_units,
@@ -288,9 +290,9 @@ INDICATORS = [
         "satisfaction_strict",
         _("Satisfaction (strict)"),
         _(
-            "Confirmations in the period of the department's replies rated satisfied, divided "
-            "by all its confirmations in the period with a rating. Withdrawn matters are not "
-            "counted."
+            "Numerator: confirmations of the department's replies made in the period and rated "
+            "satisfied. Denominator: all confirmations of its replies made in the period with a "
+            "rating. Withdrawn matters are not counted."
         ),
         Direction.HIGHER,
         _rated_units,
@@ -301,9 +303,9 @@ INDICATORS = [
         "redo_rate",
         _("Redo rate"),
         _(
-            "Confirmations in the period that sent the department's reply back to be redone "
-            "(unsatisfied, 重办), divided by all confirmations of its replies in the period. "
-            "Withdrawn matters are not counted."
+            "Numerator: confirmations of the department's replies made in the period that sent "
+            "the matter back to be redone (unsatisfied). Denominator: all confirmations of its "
+            "replies made in the period. Withdrawn matters are not counted."
         ),
         Direction.LOWER,
         _confirmed_units,
@@ -314,9 +316,9 @@ INDICATORS = [
         code="urged_rate",
         name=_("Urged rate"),
         definition=_(
-            "Matters urged at least once in the period while the department held them, "
-            "divided by the matters it held (an accept or reply clock running) at some moment "
-            "of the period. Withdrawn matters are not counted."
+            "Numerator: the matters of the denominator urged at least once in the period while "
+            "the department held them. Denominator: the matters the department held (to accept "
+            "or to reply) at some moment of the period. Withdrawn matters are not counted."
         ),
         direction=Direction.LOWER,
         measure=Measure.RATE,
@@ -328,9 +330,9 @@ INDICATORS = [
         "return_rate",
         _("Return rate"),
         _(
-            "Matters the department returned, divided by the matters dispatched or transferred "
-            "to it in the period (its accept clocks started in the period). Withdrawn matters "
-            "are not counted."
+            "Numerator: the times of the denominator that the department returned the matter. "
+            "Denominator: the times a matter was dispatched or transferred to the department in "
+            "the period. Withdrawn matters are not counted."
         ),
         Direction.LOWER,
         _dispatch_units,
@@ -341,8 +343,9 @@ INDICATORS = [
         "overdue_open",
         _("Overdue and open"),
         _(
-            "Matters the department held at the end of the period (or now) with a reply clock "
-            "running past its due. Withdrawn matters are not counted."
+            "A count: the matters the department held at the end of the period (or now, for a "
+            "period still running) whose reply was past its due and not yet given. Withdrawn "
+            "matters are not counted."
         ),
         Direction.LOWER,
         _overdue_units,
