@@ -67,7 +67,7 @@ def test_plan_a_weekly_report_and_mark_it_sent(browser, live_server, hospital):
     picker = page.locator("#id_person + .ts-wrapper")
     picker.locator(".ts-control").click()
     picker.locator(".ts-control input").fill(hospital["president"])
-    picker.locator(".ts-dropdown .option", has_text=hospital["president"]).first.click()
+    page.locator("#id_person-ts-dropdown .option", has_text=hospital["president"]).first.click()
     expect(picker.locator(".ts-control .item")).to_contain_text(hospital["president"])
     page.locator("#id_layer").select_option("decision")
     page.locator("#id_influence").select_option("high")

@@ -98,7 +98,9 @@ def pick(modal, index, search, name):
     picker = modal.locator(".ts-wrapper").nth(index)
     picker.locator(".ts-control").click()
     picker.locator(".ts-control input").fill(search)
-    picker.locator(".ts-dropdown .option", has_text=name).click()
+    # Its list, by the listbox its input controls (wherever it opens).
+    listbox = picker.locator(".ts-control input").get_attribute("aria-controls")
+    modal.page.locator(f"[id='{listbox}'] .option", has_text=name).click()
     modal.locator(".modal-title").click()  # close the dropdown (Escape would close the modal)
     expect(picker.locator(".ts-control .item", has_text=name)).to_be_visible()
 

@@ -68,10 +68,12 @@ def login(browser, base_url, username):
 
 
 def pick(cell, search):
-    """Choose in the Tom Select picker of a table cell by typing."""
+    """Choose in the Tom Select picker of a table cell by typing. Its list is found by the
+    listbox its input controls: in a table that scrolls it opens on the page's body."""
     cell.locator(".ts-control").click()
     cell.locator(".ts-control input").fill(search)
-    cell.locator(".ts-dropdown .option", has_text=search).first.click()
+    listbox = cell.locator(".ts-control input").get_attribute("aria-controls")
+    cell.page.locator(f"[id='{listbox}'] .option", has_text=search).first.click()
     expect(cell.locator(".ts-control .item", has_text=search)).to_be_visible()
 
 

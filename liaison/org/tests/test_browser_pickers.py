@@ -1,7 +1,10 @@
 """In a real browser: the minutes' responsible-person picker offers only the people of the
-department chosen beside it, and a comment suggests people after "@"."""
+department chosen beside it (both chosen by clicking, typing and clicking the option); a
+picker's list in a table that scrolls sideways is seen whole at 1024 and 390 px; a comment
+suggests people after "@"."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -66,11 +69,21 @@ def browser(hospital):
         yield browser
 
 
-def choose_department(cell, name):
+def listbox(cell):
+    """The list of the picker in this cell, wherever it opens (on the page's body when the
+    cell is in a table that scrolls): the listbox its input controls."""
+    listbox_id = cell.locator(".ts-control input").get_attribute("aria-controls")
+    return cell.page.locator(f"[id='{listbox_id}']")
+
+
+def choose(cell, typed, name):
+    """Click the picker, type and click the option, as one does; the option is seen whole."""
     cell.locator(".ts-control").click()
-    cell.locator(".ts-control input").fill(name)
-    cell.locator(".ts-dropdown .option", has_text=name).first.click()
-    cell.locator(".ts-control input").press("Escape")
+    cell.page.keyboard.type(typed)
+    option = listbox(cell).locator(".option", has_text=name).first
+    expect(option).to_be_in_viewport(ratio=1)
+    option.click()
+    expect(cell.locator(".ts-control .item")).to_have_text(name)
 
 
 def test_the_responsible_person_is_chosen_among_the_departments_people(
@@ -80,29 +93,77 @@ def test_the_responsible_person_is_chosen_among_the_departments_people(
     page.goto(f"{live_server.url}/meetings/{hospital['meeting']}/")
     row = page.get_by_test_id("decision-row").first
     owner, responsible = row.locator("td").nth(1), row.locator("td").nth(2)
-    choose_department(owner, "药剂科")
-    responsible.locator(".ts-control input").focus()
-    options = responsible.locator(".ts-dropdown .option")
-    # The options the picker loaded (whether or not its list is open yet).
-    expect(options.filter(has_text=hospital["pharmacist"])).to_have_count(1)
+    choose(owner, "药剂", "药剂科")
+    # Clicked next: the person picker lists the department's people, and only them.
+    responsible.locator(".ts-control").click()
+    options = listbox(responsible).locator(".option")
+    expect(options.filter(has_text=hospital["pharmacist"])).to_be_visible()
     assert options.count() > 1
     for text in options.all_text_contents():
         assert "药剂科" in text, text
     page.screenshot(path=str(ARTIFACTS_DIR / "pickers-responsible.png"), full_page=True)
-    page.evaluate(
-        "value => document.querySelector('[data-testid=decision-responsible]')"
-        ".tomselect.setValue(value)",
-        str(hospital["pharmacist_pk"]),
-    )
+    # The server answers the typed name late (a slow network): the name is chosen from the
+    # list already shown, and the late answer does not open the list again.
+    late = []
+
+    def searched(url):
+        return "/org/people/search/" in url and "q=%" in url
+
+    page.route(searched, lambda route: late.append(route))
+    with page.expect_request(lambda request: searched(request.url)):
+        page.keyboard.type(hospital["pharmacist"][:1])
+        expect(options).to_have_count(1)  # the list shown, narrowed as typed
+        option = options.filter(has_text=hospital["pharmacist"])
+        expect(option).to_be_in_viewport(ratio=1)
+        option.click()
+    expect(listbox(responsible)).to_be_hidden()
+    late[0].continue_()
+    expect(responsible.locator(".ts-wrapper")).not_to_have_class(re.compile(r"\bloading\b"))
+    expect(listbox(responsible)).to_be_hidden()
+    page.unroute(searched)
     expect(row.get_by_test_id("decision-responsible")).to_have_value(str(hospital["pharmacist_pk"]))
 
     # Another department: its own people, and the one chosen before goes.
-    choose_department(owner, "信息科")
+    choose(owner, "信息", "信息科")
     expect(row.get_by_test_id("decision-responsible")).to_have_value("")
-    responsible.locator(".ts-control input").focus()
-    expect(options.filter(has_text="信息科").first).to_be_attached()
+    responsible.locator(".ts-control").click()
+    expect(options.filter(has_text="信息科").first).to_be_visible()
     for text in options.all_text_contents():
         assert "信息科" in text, text
+
+
+@pytest.mark.parametrize("width,height", [(1024, 768), (390, 844)])
+def test_a_pickers_list_in_a_scrolling_table_is_seen_whole(
+    browser, live_server, hospital, width, height
+):
+    page = signed_in(
+        browser, live_server.url, "zhuren", DEMO_PASSWORD, {"width": width, "height": height}
+    )
+    page.goto(f"{live_server.url}/meetings/{hospital['meeting']}/")
+    cells = {
+        "minutes": page.get_by_test_id("decision-row").first.locator("td").nth(1),
+        "attendance": page.get_by_test_id("attendance-row").first.locator("td").nth(3),
+    }
+    for table, cell in cells.items():
+        cell.locator(".ts-control").click()
+        dropdown = listbox(cell).locator("xpath=..")
+        expect(dropdown.locator(".option").first).to_be_visible()
+        # Inside the window and not cut off by the table's scrolling box.
+        expect(dropdown).to_be_in_viewport(ratio=1)
+        box = dropdown.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+        assert box["height"] > 100, box  # several options shown, not a sliver
+        # Above the cards around it: what the pointer finds at its corners is the list.
+        assert dropdown.evaluate(
+            """d => { const r = d.getBoundingClientRect();
+              return [[r.left + 3, r.top + 3], [r.right - 3, r.top + 3],
+                      [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]]
+                .every(([x, y]) => d.contains(document.elementFromPoint(x, y))); }"""
+        )
+        page.screenshot(path=str(ARTIFACTS_DIR / f"pickers-{table}-{width}.png"))
+        page.keyboard.press("Escape")
+        expect(dropdown).to_be_hidden()
 
 
 def test_a_comment_suggests_people_after_the_at_sign(browser, live_server, hospital):
