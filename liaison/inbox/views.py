@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from liaison.core.zones import zone_name
+
 from . import services
 from .forms import PreferenceForm
 from .models import Notification, NotificationPreference
@@ -78,5 +80,9 @@ def preferences(request):
     return render(
         request,
         "inbox/preferences.html",
-        {"form": form, "person": person, "time_zone": timezone.get_current_timezone_name()},
+        {
+            "form": form,
+            "person": person,
+            "time_zone": zone_name(timezone.get_current_timezone_name()),
+        },
     )

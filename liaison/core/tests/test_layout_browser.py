@@ -6,14 +6,23 @@ its side cards. One browser, one page, reused throughout."""
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from liaison.browser import chromium, signed_in
+from liaison.communication.demo import build_demo_communication
+from liaison.communication.models import Project
+from liaison.inbox.models import Notification
 from liaison.matters import services
+from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import MatterKind
 from liaison.matters.services import MatterInput
+from liaison.notices.demo import build_demo_notices
+from liaison.notices.models import Notice
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
 from liaison.org.models import Department, Person
+from liaison.suggestions.demo import build_demo_suggestions
+from liaison.supervision.demo import supervise_demo_matters
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,3 +116,57 @@ def test_the_top_bar_fits_from_1024_px_and_the_phone_reads_content_first(live_se
         side = page.get_by_test_id("now").bounding_box()
         assert description["y"] < side["y"], "the side cards come before the description"
         assert matter.title in page.title()  # the tab names the matter
+
+
+@pytest.fixture
+def busy_hospital():
+    """The demo hospital with its matters, supervision, notices, letters and communication
+    plans; the inbox items are a day and a half old, so their relative times are the long
+    English ones ("1 day, 14 hours ago") that pushed the phone's rows past the edge."""
+    organization = build_demo_hospital()
+    build_demo_matters(organization, count=40)
+    supervise_demo_matters(organization)
+    build_demo_notices(organization)
+    build_demo_suggestions(organization)
+    build_demo_communication(organization)
+    Notification.objects.update(created_at=timezone.now() - datetime.timedelta(hours=38))
+    plan = Project.objects.filter(organization=organization).order_by("pk").first()
+    notice = Notice.objects.filter(author__user__username="yuanban").order_by("pk").first()
+    return {
+        "inbox": "/inbox/",
+        "communication plan": f"/communication/{plan.pk}/",
+        "suggestions": "/suggestions/",
+        "supervision": "/supervision/",
+        "notice": f"/notices/{notice.pk}/",
+    }
+
+
+# Where a table's scroller must not scroll either: the letters on a phone (their subject was
+# four characters wide), the supervision board at 1024 px (its last column was cut).
+TABLES_FIT = {"suggestions": (PHONE["width"], 1024), "supervision": (1024,)}
+CUT_TABLES = """[...document.querySelectorAll('.table-responsive')]
+    .filter(e => e.scrollWidth > e.clientWidth)
+    .map(e => `${e.scrollWidth} in ${e.clientWidth} px`)"""
+
+
+def test_the_office_pages_fit_on_a_phone_and_at_1024_px(live_server, busy_hospital):
+    with chromium() as browser:
+        page = signed_in(browser, live_server.url, "yuanban", DEMO_PASSWORD)
+        too_wide = []
+        for language in ("zh-hans", "en"):
+            if language == "en":
+                page.get_by_test_id("lang-switch").click()
+                expect(page.get_by_test_id("lang-switch")).to_have_text("中文")
+            for width in (PHONE["width"], 1024):
+                page.set_viewport_size({"width": width, "height": 844})
+                for name, path in busy_hospital.items():
+                    page.goto(f"{live_server.url}{path}")
+                    scroll = page.evaluate("document.scrollingElement.scrollWidth")
+                    inner = page.evaluate("window.innerWidth")
+                    if scroll > inner:
+                        too_wide.append(f"{name} ({language}, {width} px): {scroll} px wide")
+                    if width in TABLES_FIT.get(name, ()):
+                        cut = page.evaluate(CUT_TABLES)
+                        if cut:
+                            too_wide.append(f"{name} ({language}, {width} px): tables {cut}")
+        assert not too_wide, too_wide

@@ -7,3 +7,5 @@ YEAR_MONTH_FORMAT = "F Y"
 MONTH_DAY_FORMAT = "j F"
 SHORT_DATE_FORMAT = "j M Y"
 SHORT_DATETIME_FORMAT = "j M Y H:i"
+# Our own name, for dates with their weekday: "Thursday 21 January 2027".
+WEEKDAY_DATE_FORMAT = "l j F Y"

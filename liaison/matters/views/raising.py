@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import ServiceError
+from liaison.core.plain import listing
 
 from .. import policy, selectors, services
 from ..forms import MatterForm
@@ -88,7 +89,7 @@ def _matter_form(request, person, matter=None):
             "matter": matter,
             "has_department": form.fields["originator_department"].queryset.exists(),
             "max_mb": max_mb(),
-            "allowed_types": ", ".join(sorted(services.ALLOWED_EXTENSIONS)),
+            "allowed_types": listing(sorted(services.ALLOWED_EXTENSIONS)),
         },
     )
 

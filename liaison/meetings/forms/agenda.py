@@ -36,7 +36,8 @@ class ItemForm(forms.Form):
         label=_("Duration (minutes)"), required=False, min_value=1, max_value=MAX_DURATION_MINUTES
     )
     prebriefing = forms.CharField(
-        label=_("Pre-briefing (通气)"),
+        # Translators: 通气, a word in advance to the people concerned before a meeting.
+        label=_("Pre-briefing"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Read only by the people named below."),

@@ -187,7 +187,8 @@ def _tell_prebriefed(item: AgendaItem, actor: Person) -> None:
         actor,
         item.meeting,
         item.meeting.headline,
-        Text(gettext_noop("Pre-briefing (通气) on: %(title)s"), title=item.title),
+        # Translators: a pre-briefing (通气) is a word in advance to the people concerned.
+        Text(gettext_noop("Pre-briefing on: %(title)s"), title=item.title),
     )
 
 
