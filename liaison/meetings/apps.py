@@ -8,4 +8,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the receivers)
+        from liaison.core import indicators as catalogue
+
+        from . import indicators, receivers  # noqa: F401  (receivers: connects them)
+
+        # Its evaluation indicator (liaison.core.indicators).
+        catalogue.register(*indicators.INDICATORS)
