@@ -107,7 +107,7 @@ def _supervise(request, matter, person) -> str:
 
 def _urge(request, matter, person) -> str:
     item = services.urge(matter, person, _text(request, "note"))
-    return _("Urged (%(count)s).") % {"count": item.sequence}
+    return _("Urged (no. %(count)s).") % {"count": item.sequence}
 
 
 def _rectify(request, matter, person) -> str:

@@ -31,7 +31,7 @@ class EventType(models.TextChoices):
     ATTACHED = "attached", _("Attachment")
     LINKED = "linked", _("Linked")
     UNLINKED = "unlinked", _("Link removed")
-    INFO_REQUESTED = "info_requested", _("Information asked of the originator")
+    INFO_REQUESTED = "info_requested", _("Asked the originator for information")
     INFO_GIVEN = "info_given", _("Information given")
     REMINDED = "reminded", _("Reminded")
     BREACHED = "breached", _("Time limit missed")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from liaison.core.errors import ServiceError
 from liaison.core.paginator import CappedPaginator
+from liaison.core.plain import listing
 from liaison.inbox.models import Ask
 from liaison.org.models import Department
 
@@ -94,7 +95,7 @@ TABS = [
 #: The table head's sort links: (sort key, label).
 SORT_LINKS = [
     ("deadline", gettext_lazy("Deadline")),
-    ("age", gettext_lazy("Age")),
+    ("age", gettext_lazy("Raised")),
     ("urgency", gettext_lazy("Urgency")),
     ("department", gettext_lazy("Department")),
 ]
@@ -241,11 +242,14 @@ def delete_view(request, pk):
     return _back(request)
 
 
-def _report(request, result, done_text: str) -> None:
+def _report(request, result, done_text: str, action="") -> None:
     """One message for what was done, one per refusal with its reason."""
     if result.done:
-        numbers = ", ".join(m.number for m in result.done)
-        messages.success(request, done_text % {"count": len(result.done), "numbers": numbers})
+        numbers = listing(m.number for m in result.done)
+        messages.success(
+            request,
+            done_text % {"count": len(result.done), "numbers": numbers, "action": action},
+        )
     for matter, reason in result.refused:
         messages.error(
             request,
@@ -272,16 +276,17 @@ def batch(request):
             departments = Department.objects.filter(organization_id=person.organization_id)
             lead = departments.filter(pk=lead_id).first() if lead_id.isdigit() else None
             result = services.dispatch_all(person, selected, lead)
-            done_text = _("Dispatched %(count)s: %(numbers)s.")
+            done_text, label = _("Dispatched %(count)s: %(numbers)s."), ""
         elif action in worklist.batch_actions():
             chosen = worklist.batch_actions()[action]
             result = services.run_batch(person, selected, chosen.run)
-            done_text = _("%(count)s done (%(numbers)s).")
+            done_text = _("%(action)s: %(count)s done (%(numbers)s).")
+            label = chosen.label
         else:
             raise services.InvalidInput(_("Choose what to do with the selected matters."))
     except ServiceError as error:
         return _refused(request, person, {"form": "batch", "error": error.message}, error.status)
-    _report(request, result, done_text)
+    _report(request, result, done_text, label)
     return _back(request)
 
 

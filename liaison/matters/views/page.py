@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from liaison.core.downloads import download
+from liaison.core.plain import listing
 from liaison.org.models import Department, DepartmentKind, Person
 from liaison.org.roles import people_of
 
@@ -59,7 +60,7 @@ def _event_facts(event, departments: dict, people: dict) -> list[tuple[str, str]
     facts = []
 
     def names(codes):
-        return "、".join(departments[c].name if c in departments else c for c in codes)
+        return listing(departments[c].name if c in departments else c for c in codes)
 
     if data.get("lead") and event.type in (EventType.DISPATCHED, EventType.TRANSFERRED):
         facts.append((_("Lead department"), names([data["lead"]])))
@@ -73,7 +74,12 @@ def _event_facts(event, departments: dict, people: dict) -> list[tuple[str, str]
     if data.get("proposed_due"):
         facts.append((_("Proposed due date"), _date_text(data["proposed_due"])))
     if "approved" in data:
-        facts.append((_("Decision"), _("Approved") if data["approved"] else _("Denied")))
+        facts.append(
+            (
+                pgettext("extension request", "Decision"),
+                _("Approved") if data["approved"] else _("Denied"),
+            )
+        )
     if data.get("rating") in Rating.values:
         facts.append((_("Rating"), Rating(data["rating"]).label))
     if data.get("step") in CLOCK_STEPS:
@@ -95,9 +101,7 @@ def _event_facts(event, departments: dict, people: dict) -> list[tuple[str, str]
         )
         facts.append((label, other))
     if data.get("fields"):
-        facts.append(
-            (_("Changed"), "、".join(str(DRAFT_FIELD_LABELS.get(f, f)) for f in data["fields"]))
-        )
+        facts.append((_("Changed"), listing(DRAFT_FIELD_LABELS.get(f, f) for f in data["fields"])))
     if data.get("previous_number"):
         facts.append((_("Previous number"), data["previous_number"]))
     return facts
