@@ -43,6 +43,11 @@ def _scorecard(request, person: Person) -> Scorecard:
     return services.scorecard_for(person.organization, period)
 
 
+def _choices() -> dict:
+    quarters, months = cards.period_choices()
+    return {"quarters": quarters, "months": months}
+
+
 def _department(person: Person, code: str) -> Department:
     department = Department.objects.filter(organization=person.organization, code=code).first()
     if department is None:
@@ -59,7 +64,6 @@ def scorecard(request):
         return _forbidden(request)
     card = _scorecard(request, person)
     cols = cards.columns(card)
-    quarters, months = cards.period_choices()
     kinds, weights = cards.weights_table(card, cols)
     return render(
         request,
@@ -70,8 +74,7 @@ def scorecard(request):
             "tables": cards.kind_tables(selectors.lines_for(person, card), cols),
             "everyone": policy.sees_every_department(person),
             "may_compute": policy.may_compute(person),
-            "quarters": quarters,
-            "months": months,
+            **_choices(),
             "weight_kinds": kinds,
             "weights": weights,
         },
@@ -121,6 +124,7 @@ def department(request, code: str):
             "row": row,
             "cells": [(cell, figures[cell.column.code]) for cell in row.cells],
             "trend": cards.trend(person.organization, card, line, kind_lines),
+            **_choices(),
         },
     )
 
