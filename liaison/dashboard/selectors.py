@@ -15,6 +15,8 @@ from django.utils import timezone
 from liaison.evaluation.models import Scorecard, ScorecardLine
 from liaison.matters import selectors as matters
 from liaison.matters.models import OPEN_STATES, EscalationLevel, EventType, MatterEvent, State
+from liaison.notices import selectors as notices_selectors
+from liaison.notices.models import Notice, NoticeState
 from liaison.org.models import Department, Organization, Person
 from liaison.supervision import selectors as supervision
 from liaison.supervision.models import Rag
@@ -117,6 +119,35 @@ def load(
         rows,
         ladder,
     )
+
+
+def open_decisions(visible: QuerySet) -> Figure:
+    """Meetings' decisions made into matters that are still open."""
+    count = visible.filter(state__in=OPEN_STATES, decision__isnull=False).order_by().count()
+    return Figure(count, list_url(state="open", from_meeting="on"))
+
+
+@dataclass
+class Unread:
+    notice: Notice
+    unread: Figure
+
+
+def unread_notices(person: Person, now, limit: int = 5) -> list[Unread]:
+    """The current notices the person's departments issued (the notices area decides
+    which) that some recipients have not read yet, newest first, each with how many and
+    a link to the notice, whose statistics name them by department."""
+    notices = (
+        notices_selectors.issued(person, state=NoticeState.PUBLISHED)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .annotate(unread=Count("receipts", filter=Q(receipts__read_at__isnull=True)))
+        .filter(unread__gt=0)
+        .order_by("-published_at", "-pk")[:limit]
+    )
+    return [
+        Unread(notice, Figure(notice.unread, reverse("notices:detail", args=[notice.pk])))
+        for notice in notices
+    ]
 
 
 def waiting_for(person: Person, reach) -> Figure:

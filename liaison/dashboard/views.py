@@ -38,6 +38,8 @@ def dashboard(request):
         context.update(
             load=selectors.load(visible, departments, scope, now),
             waiting=selectors.waiting_for(person, reach),
+            decisions=selectors.open_decisions(visible),
+            notices=selectors.unread_notices(person, now),
             lights=selectors.supervision_lights(person),
             trend=trend,
             chart={

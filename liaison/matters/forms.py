@@ -197,6 +197,7 @@ class FilterForm(forms.Form):
         choices=[("", ""), (EventType.RETURNED, ""), (EventType.TRANSFERRED, "")],
     )
     event_from = forms.DateField(required=False)  # ...that happened on or after this day
+    from_meeting = forms.BooleanField(required=False)  # a meeting's decision made into a matter
 
     def __init__(self, organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,7 +235,7 @@ class FilterForm(forms.Form):
 
     def narrow(self, matters):
         """The matters that also pass the dashboard's filters (holder, escalation level,
-        a return or transfer since a day); call after matter_filter()."""
+        a return or transfer since a day, from a meeting); call after matter_filter()."""
         data = getattr(self, "cleaned_data", {})
         if data.get("holder"):
             matters = matters.filter(owner_department__code=data["holder"])
@@ -245,4 +246,8 @@ class FilterForm(forms.Form):
                 matter=OuterRef("pk"), type=data["event"], at__date__gte=data["event_from"]
             )
             matters = matters.filter(Exists(events))
+        if data.get("from_meeting"):
+            # The meetings' Decision links its matter (related name "decision"): matters
+            # cannot import the area built on them.
+            matters = matters.filter(decision__isnull=False)
         return matters
