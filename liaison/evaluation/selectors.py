@@ -75,8 +75,9 @@ def records_for(
     person: Person, period: Period, department: Department, indicator: Indicator
 ) -> list[dict]:
     """The records behind a department's figure, every one of them (the count stays
-    exact), each a dict of matter, number, counted, due, at. A matter the person may not
-    see keeps its place and its times but not its id or number."""
+    exact), each a dict of matter, number, counted, due, at, and label and url for a unit
+    that is not a matter. A matter the person may not see keeps its place and its times
+    but not its id or number."""
     records = list(indicator.records(department.organization, period, department))
     ids = {r.matter_id for r in records if r.matter_id is not None}
     seen = set(visible_matters(person).filter(pk__in=ids).values_list("pk", flat=True))
@@ -87,6 +88,9 @@ def records_for(
             "counted": r.counted,
             "due": r.due,
             "at": r.at,
+            # A unit that is not a matter (a notice's receipt, a meeting's seat) says what it is.
+            "label": r.label if r.matter_id is None else "",
+            "url": r.url if r.matter_id is None else "",
         }
         for r in records
     ]

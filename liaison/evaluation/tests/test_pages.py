@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from liaison.core.indicators import Direction, Measure
+from liaison.core.indicators import Direction, Measure, Record
 from liaison.evaluation.models import Scorecard
 from liaison.matters.models import State
 from liaison.matters.tests.factories import MatterFactory
@@ -157,6 +157,13 @@ def test_records_of_matters_a_head_may_not_see_are_counted_but_masked(h, figures
     assert body.count('data-testid="record-masked"') == 1
     office = page(h.p["office"], "departments/XXK/on_time/").content.decode()
     assert other.number in office and f"/matters/{other.pk}/" in office
+
+
+def test_a_unit_that_is_not_a_matter_says_what_it_is(h):
+    seat = Record(None, "", True, None, None, label="周例会（赵信息）", url="/meetings/7/")
+    fake(h, "attendance", {"XXK": (1, 1)}, records={"XXK": [seat]})
+    body = page(h.p["xxk_head"], "departments/XXK/attendance/").content.decode()
+    assert '<a href="/meetings/7/">周例会（赵信息）</a>' in body and "record-masked" not in body
 
 
 def test_the_ledger_opens_in_a_spreadsheet(h, figures):
