@@ -10,8 +10,8 @@ to a whole department at once), so a scorecard costs a fixed number of queries.
 """
 
 import datetime
-from collections.abc import Iterator
 
+from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -32,60 +32,77 @@ def _reading_days(organization: Organization) -> int:
     return settings_of(organization).notice_reading_days
 
 
-def _units(
-    organization: Organization, period: Period, department: Department | None = None
-) -> Iterator[tuple[dict, datetime.datetime, bool]]:
-    """(receipt row, end of its reading time, read on time) for each unit: receipts
-    delivered in the period whose reading time has passed or that were read."""
-    now = timezone.now()
-    end = min(period.end, now)
-    receipts = Receipt.objects.filter(
+def _receipts(organization: Organization, period: Period) -> QuerySet[Receipt]:
+    """Receipts of a department's people delivered in the period (up to now), of
+    notices that require reading and are not withdrawn."""
+    return Receipt.objects.filter(
         notice__organization=organization,
         notice__require_read=True,
         department__isnull=False,
         delivered_at__gte=period.start,
-        delivered_at__lt=end,
+        delivered_at__lt=min(period.end, timezone.now()),
     ).exclude(notice__state=NoticeState.WITHDRAWN)
-    if department is not None:
-        receipts = receipts.filter(department=department)
-    rows = receipts.order_by("delivered_at", "pk").values(
-        "pk",
-        "department_id",
-        "delivered_at",
-        "read_at",
-        "notice_id",
-        "notice__title",
-        "person__name",
-    )
-    days = _reading_days(organization)
-    snapshots = Snapshots(organization)
-    dues: dict[tuple[int | None, datetime.datetime], datetime.datetime] = {}
-    for row in rows:
-        calendar = snapshots.calendar(row["department_id"])
-        key = (calendar.pk if calendar is not None else None, row["delivered_at"])
-        if key not in dues:
-            dues[key] = add_working_time(
-                snapshots.for_department(row["department_id"]),
-                row["delivered_at"],
-                Amount(days, Unit.WORKING_DAYS),
-            )
-        due = dues[key]
-        read_at = row["read_at"]
-        if read_at is None and due >= now:
-            continue  # still within its reading time: not yet a unit
-        yield row, due, read_at is not None and read_at <= due
+
+
+class _Dues:
+    """The end of the reading time of receipts delivered at a moment to a department:
+    computed once per calendar and moment (a notice reaches a department at once)."""
+
+    def __init__(self, organization: Organization):
+        self.now = timezone.now()
+        self.days = Amount(_reading_days(organization), Unit.WORKING_DAYS)
+        self.snapshots = Snapshots(organization)
+        self.found: dict[tuple, datetime.datetime] = {}
+
+    def __call__(self, department_id: int, delivered_at: datetime.datetime) -> datetime.datetime:
+        calendar = self.snapshots.calendar(department_id)
+        key = (calendar.pk if calendar is not None else None, delivered_at)
+        if key not in self.found:
+            snapshot = self.snapshots.for_department(department_id)
+            self.found[key] = add_working_time(snapshot, delivered_at, self.days)
+        return self.found[key]
+
+    def judge(self, row: dict) -> tuple[datetime.datetime, bool | None]:
+        """(end of the reading time, read on time); None for an unread receipt still
+        within its reading time: not a unit yet."""
+        due, read_at = self(row["department_id"], row["delivered_at"]), row["read_at"]
+        if read_at is None:
+            return due, None if due >= self.now else False
+        return due, read_at <= due
 
 
 def _figures(organization: Organization, period: Period) -> dict[int, Figure]:
+    """Two queries, whatever the number of receipts: the receipts counted by department
+    and moment of delivery (the unread ones are judged by the batch's reading time),
+    then the read ones, each judged against its reading time."""
+    dues = _Dues(organization)
+    receipts = _receipts(organization, period).order_by()
     counts: dict[int, list[int]] = {}
-    for row, _due, on_time in _units(organization, period):
-        count = counts.setdefault(row["department_id"], [0, 0])
-        count[0] += on_time
-        count[1] += 1
-    return {pk: Figure(numerator, denominator) for pk, (numerator, denominator) in counts.items()}
+    for batch in receipts.values("department_id", "delivered_at").annotate(
+        total=Count("pk"), unread=Count("pk", filter=Q(read_at__isnull=True))
+    ):
+        due = dues(batch["department_id"], batch["delivered_at"])
+        waiting = batch["unread"] if due >= dues.now else 0
+        count = counts.setdefault(batch["department_id"], [0, 0])
+        count[1] += batch["total"] - waiting
+    for row in receipts.filter(read_at__isnull=False).values(
+        "department_id", "delivered_at", "read_at"
+    ):
+        counts[row["department_id"]][0] += dues.judge(row)[1]
+    # A department whose receipts are all unread within their reading time has no unit.
+    return {pk: Figure(*count) for pk, count in counts.items() if count[1]}
 
 
 def _records(organization: Organization, period: Period, department: Department) -> list[Record]:
+    dues = _Dues(organization)
+    rows = (
+        _receipts(organization, period)
+        .filter(department=department)
+        .order_by("delivered_at", "pk")
+        .values(
+            "department_id", "delivered_at", "read_at", "notice_id", "notice__title", "person__name"
+        )
+    )
     return [
         Record(
             matter_id=None,
@@ -97,7 +114,9 @@ def _records(organization: Organization, period: Period, department: Department)
             % {"notice": row["notice__title"], "person": row["person__name"]},
             url=reverse("notices:detail", args=[row["notice_id"]]),
         )
-        for row, due, on_time in _units(organization, period, department)
+        for row in rows
+        for due, on_time in [dues.judge(row)]
+        if on_time is not None
     ]
 
 
