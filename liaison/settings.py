@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "liaison.core.middleware.CurrentPersonMiddleware",
+    "liaison.core.middleware.OwnNotFoundPageMiddleware",
     # Last: turns a login refused by the lock-out into the lock-out page or JSON.
     "axes.middleware.AxesMiddleware",
 ]

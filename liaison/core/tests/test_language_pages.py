@@ -33,6 +33,23 @@ def test_an_unknown_address_is_our_own_page_in_the_readers_language(client, h):
     assert "There is no page at this address." in english.content.decode()
 
 
+@override_settings(DEBUG=True)
+def test_under_make_run_an_unknown_address_is_our_own_page_too(client, h):
+    """`make run` serves with DEBUG on, where Django would show its English technical page;
+    the API keeps answering JSON."""
+    client.force_login(h.p["xxk_head"].user)
+    for address in ("/no-such-page/", "/matters/999999/"):
+        response = client.get(address, **ZH)
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert 'data-testid="not-found"' in html
+        assert '<html lang="zh-hans">' in html
+        assert "Django tried these URL patterns" not in html
+    api = client.get("/api/v1/matters/999999/", **EN)
+    assert api.status_code == 404
+    assert api["Content-Type"].startswith("application/json")
+
+
 @override_settings(DEBUG=False)
 def test_a_forbidden_action_is_our_own_page(client, h):
     client.force_login(h.p["yjk_staff"].user)
