@@ -4,9 +4,10 @@ NoticesConfig.ready.
 A unit is a read receipt of a department's person (the department the notice reached
 them through), delivered in the period. Its reading time ends a number of working days
 (the evaluation setting notice_reading_days) after delivery, in the working time of that
-department's calendar (liaison.worktime). The receipts are read in one query and the
-reading times computed once per calendar and moment of delivery (a notice is delivered
-to a whole department at once), so a scorecard costs a fixed number of queries.
+department's calendar (liaison.worktime). The receipts are counted in SQL by department
+and moment of delivery (a notice reaches a department at once), the reading time is
+computed once per calendar and moment, and only the read receipts are fetched to be
+judged one by one: a scorecard costs a fixed number of queries.
 """
 
 import datetime
@@ -18,18 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.indicators import Direction, Figure, Indicator, Measure, Period, Record
+from liaison.evaluation.selectors import settings_of
 from liaison.org.models import Department, Organization
 from liaison.worktime.domain import Amount, Unit, add_working_time
 from liaison.worktime.services import Snapshots
 
 from .models import NoticeState, Receipt
-
-
-def _reading_days(organization: Organization) -> int:
-    # The evaluation area owns the setting; imported here as it uses this area's catalogue.
-    from liaison.evaluation.selectors import settings_of
-
-    return settings_of(organization).notice_reading_days
 
 
 def _receipts(organization: Organization, period: Period) -> QuerySet[Receipt]:
@@ -50,7 +45,7 @@ class _Dues:
 
     def __init__(self, organization: Organization):
         self.now = timezone.now()
-        self.days = Amount(_reading_days(organization), Unit.WORKING_DAYS)
+        self.days = Amount(settings_of(organization).notice_reading_days, Unit.WORKING_DAYS)
         self.snapshots = Snapshots(organization)
         self.found: dict[tuple, datetime.datetime] = {}
 
