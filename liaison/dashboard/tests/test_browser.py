@@ -10,9 +10,12 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from liaison.browser import ARTIFACTS_DIR, chromium, signed_in
+from liaison.evaluation import periods
+from liaison.evaluation.services import compute
 from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import OPEN_STATES, Matter
 from liaison.org.demo import DEMO_PASSWORD, build_demo_hospital
+from liaison.org.models import Person
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,8 +25,9 @@ DESKTOP = {"width": 1366, "height": 900}
 
 @pytest.fixture
 def hospital():
-    """The demo hospital with its matters, a few of them overdue at 信息科. Built before
-    Playwright starts its event loop."""
+    """The demo hospital with its matters, a few of them overdue at 信息科, and the
+    scorecards of this month and the two before (the trend). Built before Playwright starts
+    its event loop."""
     organization = build_demo_hospital()
     build_demo_matters(organization, count=60)
     late = Matter.objects.filter(
@@ -32,6 +36,10 @@ def hospital():
     Matter.objects.filter(pk__in=[m.pk for m in late]).update(
         next_deadline=timezone.now() - datetime.timedelta(days=2), paused_at=None
     )
+    office = Person.objects.get(user__username="yuanban")
+    month = periods.parse(timezone.localdate().strftime("%Y-%m"))
+    for period in [*periods.previous(month, 2), month]:
+        compute(organization, period, office)
     return organization
 
 
@@ -49,6 +57,7 @@ def test_the_president_clicks_a_count_and_sees_exactly_those_matters(
     page.goto(f"{live_server.url}/dashboard/")
     expect(page.get_by_test_id("dashboard")).to_have_attribute("data-role", "leader")
     expect(page.get_by_test_id("by-department")).to_be_visible()
+    expect(page.locator("#trend-chart canvas")).to_have_count(1)  # ECharts drew the trend
     width = viewport["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(ARTIFACTS_DIR / f"dashboard-president-{width}.png"), full_page=True)
