@@ -10,6 +10,9 @@
   var texts = script ? script.dataset : {};
   var PREFIX = "liaison:draft:";
   var SENT = "liaison:draft-sent";
+  // The names shown for the choices of pickers that load their options as one types (people):
+  // without them a restored choice would have no option to show.
+  var LABELS = " labels";
 
   function storeKey(form) {
     return PREFIX + form.dataset.localDraft + ":" + location.pathname;
@@ -24,8 +27,14 @@
 
   function read(form) {
     var data = {};
+    var labels = {};
     fields(form).forEach(function (el) {
       var key = el.name;
+      if (el.tomselect) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) {
+          if (o.value) labels[o.value] = o.textContent;
+        });
+      }
       if (el.type === "checkbox" || el.type === "radio") {
         if (!(key in data)) data[key] = [];
         if (el.checked) data[key].push(el.value);
@@ -36,19 +45,34 @@
         data[key] = (data[key] || []).concat([el.value]);
       }
     });
+    data[LABELS] = labels;
     return data;
+  }
+
+  // A picker's own choices, with an option for each (named as when the draft was kept).
+  function choose(tom, values, labels) {
+    values.forEach(function (value) {
+      if (value && !tom.options[value]) tom.addOption({ value: value, text: labels[value] || value });
+    });
+    tom.setValue(values);
   }
 
   function write(form, data) {
     var seen = {};
+    var labels = data[LABELS] || {};
     fields(form).forEach(function (el) {
       var values = data[el.name];
       if (!values) return;
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = values.indexOf(el.value) >= 0;
-      } else if (el.multiple || el.tomselect) {
-        if (el.tomselect) el.tomselect.setValue(values);
+      } else if (el.multiple) {
+        if (el.tomselect) choose(el.tomselect, values, labels);
         else Array.prototype.forEach.call(el.options, function (o) { o.selected = values.indexOf(o.value) >= 0; });
+      } else if (el.tomselect) {
+        // One picker per row (a decision's department, its responsible person): its own value.
+        var n = seen[el.name] || 0;
+        if (n < values.length) choose(el.tomselect, [values[n]], labels);
+        seen[el.name] = n + 1;
       } else {
         var i = seen[el.name] || 0;
         if (i < values.length) el.value = values[i];
@@ -60,7 +84,7 @@
 
   function typed(data) {
     return Object.keys(data).some(function (k) {
-      return data[k].some(function (v) { return v && v.trim && v.trim() !== ""; });
+      return k !== LABELS && data[k].some(function (v) { return v && v.trim && v.trim() !== ""; });
     });
   }
 
