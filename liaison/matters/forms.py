@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from liaison.org.models import Department, DepartmentKind, Person
@@ -232,6 +233,39 @@ class FilterForm(forms.Form):
             created_from=data.get("created_from"),
             created_to=data.get("created_to"),
         )
+
+    def chips(self) -> list[tuple[str, dict]]:
+        """The dashboard's filters in force: what each says, and its query parameters, which
+        the filter bar keeps as hidden fields."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        chips = []
+        if data.get("holder"):
+            name = dict(self.fields["holder"].choices).get(data["holder"], data["holder"])
+            chips.append(
+                (_("Held by %(department)s") % {"department": name}, {"holder": data["holder"]})
+            )
+        if data.get("level") is not None:
+            label = EscalationLevel(data["level"]).label
+            chips.append(
+                (_("Escalated to: %(level)s") % {"level": label}, {"level": data["level"]})
+            )
+        if data.get("event") and data.get("event_from"):
+            day = date_format(data["event_from"], "SHORT_DATE_FORMAT")
+            text = (
+                _("Returned since %(day)s")
+                if data["event"] == EventType.RETURNED
+                else _("Transferred since %(day)s")
+            )
+            chips.append(
+                (
+                    text % {"day": day},
+                    {"event": data["event"], "event_from": data["event_from"].isoformat()},
+                )
+            )
+        if data.get("from_meeting"):
+            chips.append((_("From a meeting's decision"), {"from_meeting": "on"}))
+        return chips
 
     def narrow(self, matters):
         """The matters that also pass the dashboard's filters (holder, escalation level,

@@ -181,3 +181,15 @@ def test_the_number_of_queries_does_not_grow_with_the_matters(
     MatterFactory(originator=h.p["yjk_staff"])
     with django_assert_max_num_queries(len(few)):
         assert client.get(DASHBOARD).status_code == 200
+
+
+def test_the_list_a_count_opens_says_which_of_the_dashboard_s_filters_it_applies(client, matters):
+    h = matters
+    client.force_login(h.p["office"].user)
+    html = client.get(
+        "/matters/?tab=all&holder=XXK&overdue=on", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert 'data-testid="filter-chip">Held by 信息科<' in html
+    assert '<input type="hidden" name="holder" value="XXK">' in html  # kept when refiltered
+    html = client.get("/matters/?tab=all&level=3", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="filter-chip">Escalated to: Leader in charge<' in html
