@@ -253,3 +253,129 @@ class ScorecardLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard} {self.department}"
+
+
+# Peer evaluation (三评): rounds and their ballots (services/rounds.py).
+
+
+class RoundState(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Satisfaction(models.IntegerChoices):
+    """The five-level scale of a peer ballot and its points."""
+
+    VERY_SATISFIED = 100, _("Very satisfied")
+    SATISFIED = 80, _("Satisfied")
+    BASICALLY_SATISFIED = 60, _("Basically satisfied")
+    DISSATISFIED = 40, _("Dissatisfied")
+    VERY_DISSATISFIED = 20, _("Very dissatisfied")
+
+
+class PeerRound(models.Model):
+    """A quarter's peer evaluation: open from `opens` to `closes` (10 working days)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=10)  # 2026-Q4
+    opens = models.DateTimeField(_("opens"))
+    closes = models.DateTimeField(_("closes"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=RoundState.choices, default=RoundState.OPEN
+    )
+    opened_by = models.ForeignKey(
+        Person, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    # Reminders sent so far: at working day 5, then at working day 9.
+    reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
+
+    class Meta:
+        verbose_name = _("peer evaluation round")
+        verbose_name_plural = _("peer evaluation rounds")
+        ordering = ["-opens", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period"], name="peer_round_one_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(closes__gt=models.F("opens")), name="peer_round_dates"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RoundState.values), name="peer_round_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.period}"
+
+
+class PeerBallot(models.Model):
+    """One rater's questionnaire on one evaluated department: asked when the round opens
+    (a rater department) or when the office issues a code (an external rater, whose code
+    is kept only as a keyed hash), answered once."""
+
+    round = models.ForeignKey(
+        PeerRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ballots"
+    )
+    evaluated = models.ForeignKey(
+        Department,
+        verbose_name=_("evaluated department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rater_department = models.ForeignKey(
+        Department,
+        verbose_name=_("rater department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rater_label = models.CharField(_("external rater"), max_length=100, blank=True)
+    code_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    overall = models.PositiveSmallIntegerField(
+        _("overall"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    attitude = models.PositiveSmallIntegerField(
+        _("attitude"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    efficiency = models.PositiveSmallIntegerField(
+        _("efficiency"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    quality = models.PositiveSmallIntegerField(
+        _("quality"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    cooperation = models.PositiveSmallIntegerField(
+        _("cooperation"), choices=Satisfaction.choices, null=True, blank=True
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("peer ballot")
+        verbose_name_plural = _("peer ballots")
+        ordering = ["evaluated__sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "evaluated", "rater_department"],
+                condition=Q(rater_department__isnull=False),
+                name="peer_ballot_one_per_rater",
+            ),
+            # A department rates others, an external rater holds a code: one or the other.
+            models.CheckConstraint(
+                condition=Q(rater_department__isnull=False, code_hash__isnull=True)
+                | Q(rater_department__isnull=True, code_hash__isnull=False),
+                name="peer_ballot_rater",
+            ),
+            models.CheckConstraint(
+                condition=~Q(rater_department=models.F("evaluated")), name="peer_ballot_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} {self.evaluated}"
