@@ -23,6 +23,7 @@ class Direction(StrEnum):
 class Measure(StrEnum):
     RATE = "rate"  # numerator / denominator, a fraction 0–1
     COUNT = "count"  # the numerator alone; the denominator is not used
+    SCORE = "score"  # a mean score 0–100: numerator = the sum of the points, denominator = n
 
 
 @dataclass(frozen=True)

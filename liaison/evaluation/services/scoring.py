@@ -2,6 +2,8 @@
 
 - value: numerator / denominator for a rate (None when the denominator is 0: nothing to
   judge), the numerator for a count;
+- a score (Measure.SCORE, e.g. peer_score) is a mean already 0–100: the sum of the
+  points / their number, and it scores as it is;
 - indicator score, 0–100: a rate as is, ×100 (100 × (1 − rate) when lower is better); a
   count by BANDS (lower is better: 0 → 100, 1–2 → 80, 3–5 → 60, 6–10 → 40, more → 20; a
   count where higher is better reads the bands the other way round);
@@ -46,6 +48,8 @@ def banded(count: float) -> int:
 def indicator_score(indicator: Indicator, value: float | None) -> float | None:
     if value is None:
         return None
+    if indicator.measure == Measure.SCORE:
+        return round(value, 2)
     if indicator.measure == Measure.COUNT:
         score = banded(value)
         return float(score if indicator.direction == Direction.LOWER else 100 + BEYOND - score)
