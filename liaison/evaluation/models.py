@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.indicators import Measure, indicator
+from liaison.core.models import Event
 from liaison.org.models import Department, DepartmentKind, Organization, Person
 
 
@@ -379,3 +380,161 @@ class PeerBallot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} {self.evaluated}"
+
+
+# Lifecycle, appeals (申诉) and talks (约谈): services/lifecycle.py and services/appeals.py.
+
+
+class ScorecardEventType(models.TextChoices):
+    PROVISIONAL = "provisional", _("Shown to the departments")
+    APPEAL = "appeal", _("Opened for appeal")
+    REVIEWED = "reviewed", _("Reviewed")
+    FINAL = "final", _("Approved as final")
+    PUBLISHED = "published", _("Published")
+    APPEAL_FILED = "appeal_filed", _("Appeal filed")
+    APPEAL_ACCEPTED = "appeal_accepted", _("Appeal accepted")
+    APPEAL_REJECTED = "appeal_rejected", _("Appeal rejected")
+    RECOMPUTED = "recomputed", _("Recomputed")
+    TALK_OPENED = "talk_opened", _("Talk (约谈) opened")
+
+
+class ScorecardEvent(Event):
+    """A scorecard's record: every transition and decision, who, when and why."""
+
+    scorecard = models.ForeignKey(Scorecard, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("what"), max_length=20, choices=ScorecardEventType.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta(Event.Meta):
+        verbose_name = _("scorecard event")
+        verbose_name_plural = _("scorecard events")
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Effect(models.TextChoices):
+    MET = "met", _("Counted as met")
+    EXCLUDED = "excluded", _("Excluded from the units")
+
+
+class Appeal(models.Model):
+    """A department's appeal against ONE record of its figures, decided by the office."""
+
+    scorecard = models.ForeignKey(
+        Scorecard, verbose_name=_("scorecard"), on_delete=models.CASCADE, related_name="appeals"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.CharField(_("indicator"), max_length=50)
+    matter = models.ForeignKey(
+        "matters.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    filed_by = models.ForeignKey(
+        Person, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=AppealState.choices, default=AppealState.PENDING
+    )
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices, blank=True)
+    decided_by = models.ForeignKey(
+        Person,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision = models.TextField(_("decision's reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-filed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(state__in=AppealState.values), name="evaluation_appeal_state"
+            ),
+            models.CheckConstraint(
+                condition=Q(state=AppealState.ACCEPTED, effect__in=Effect.values)
+                | (~Q(state=AppealState.ACCEPTED) & Q(effect="")),
+                name="evaluation_appeal_effect",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.indicator} {self.matter_id}"
+
+
+class Adjustment(models.Model):
+    """How an accepted appeal changed one record's attribution in a period: applied to the
+    figures and the records of every computation of that period."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=10)
+    indicator = models.CharField(_("indicator"), max_length=50)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    matter = models.ForeignKey(
+        "matters.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+"
+    )
+    effect = models.CharField(_("effect"), max_length=10, choices=Effect.choices)
+    appeal = models.OneToOneField(
+        Appeal, verbose_name=_("appeal"), on_delete=models.PROTECT, related_name="adjustment"
+    )
+    made_by = models.ForeignKey(
+        Person, verbose_name=_("made by"), on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(_("made at"))
+    reason = models.TextField(_("reason"))
+
+    class Meta:
+        verbose_name = _("adjustment")
+        verbose_name_plural = _("adjustments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "period", "indicator", "department", "matter"],
+                name="evaluation_adjustment_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(effect__in=Effect.values), name="evaluation_adjustment_effect"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.indicator} {self.department} {self.matter_id}"
+
+
+class Talk(models.Model):
+    """The 约谈 matter opened for two consecutive periods on the black list (once)."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="+"
+    )
+    earlier = models.CharField(_("earlier period"), max_length=10)
+    later = models.CharField(_("later period"), max_length=10)
+    matter = models.OneToOneField(
+        "matters.Matter", verbose_name=_("matter"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("talk (约谈)")
+        verbose_name_plural = _("talks (约谈)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "earlier", "later"], name="evaluation_talk_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.earlier}–{self.later}"
