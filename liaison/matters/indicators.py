@@ -15,6 +15,7 @@ from django.db.models import (
     Case,
     Count,
     DateTimeField,
+    Exists,
     F,
     Max,
     Min,
@@ -31,12 +32,12 @@ from django.utils.translation import gettext_lazy as _
 from liaison.core.indicators import Direction, Figure, Indicator, Measure, Period, Record
 from liaison.org.models import Department, Organization
 
-from .models import Clock, ClockEnd, ClockKind, EventType, MatterEvent, Rating, State
+from .models import Clock, ClockEnd, ClockKind, EventType, Matter, MatterEvent, Rating, State
 
 SATISFIED = (Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
-WITHDRAWN_MATTER = Q(matter__state=State.WITHDRAWN) | Q(
-    matter__state=State.ARCHIVED, matter__resolution=""
-)
+#: Matters withdrawn now, or archived after they were withdrawn (a closed matter always
+#: has a resolution, a withdrawn one never); the same condition as Matter's withdrawn index.
+WITHDRAWN = Q(state=State.WITHDRAWN) | Q(state=State.ARCHIVED, resolution="")
 
 
 def _span(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
@@ -45,13 +46,31 @@ def _span(period: Period) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def _clocks(organization: Organization) -> QuerySet[Clock]:
-    """The organization's clocks but those of withdrawn matters: the clock the withdrawal
-    ended, and every earlier one of a matter withdrawn now (or archived after it was
-    withdrawn: a closed matter always has a resolution, a withdrawn one never)."""
-    return (
-        Clock.objects.filter(organization=organization)
-        .exclude(end=ClockEnd.WITHDRAWN)
-        .exclude(WITHDRAWN_MATTER)
+    """The organization's clocks but those of withdrawn matters."""
+    return _counted(organization, Clock.objects.filter(organization=organization))
+
+
+def _counted(organization: Organization, clocks: QuerySet[Clock]) -> QuerySet[Clock]:
+    """`clocks` but the one a withdrawal ended and every earlier one of a withdrawn
+    matter. The few withdrawn matters are read once from their index, rather than each
+    clock's matter from the table."""
+    withdrawn = Matter.objects.filter(WITHDRAWN, organization=organization).values("pk")
+    return clocks.exclude(end=ClockEnd.WITHDRAWN).exclude(matter_id__in=withdrawn)
+
+
+def _running_between(
+    organization: Organization, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Clock]:
+    """The organization's clocks running at some moment of [start, end): started before
+    its end, and ended at or after its start or running still. Found by id through two
+    searches of the ended index rather than by a scan of the organization's ledger."""
+    clocks = Clock.objects.filter(organization=organization, started_at__lt=end)
+    return _counted(
+        organization,
+        Clock.objects.filter(
+            Q(pk__in=clocks.filter(ended_at__gte=start).values("pk"))
+            | Q(pk__in=clocks.filter(ended_at__isnull=True).values("pk"))
+        ),
     )
 
 
@@ -104,10 +123,9 @@ def _dispatch_units(organization: Organization, period: Period) -> QuerySet[Cloc
 
 def _overdue_units(organization: Organization, period: Period) -> QuerySet[Clock]:
     _start, end = _span(period)
-    return _clocks(organization).filter(
-        Q(ended_at__isnull=True) | Q(ended_at__gte=end),
+    # Running at the end: "running at some moment of [end, end]".
+    return _running_between(organization, end, end).filter(
         kind=ClockKind.REPLY,
-        started_at__lt=end,
         due__lt=end,
     )
 
@@ -172,32 +190,33 @@ def _clock_indicator(
 # --- Urged matters: the unit is a matter D held at some moment of the period -------------
 
 
-def _held_units(organization: Organization, period: Period) -> QuerySet[Clock]:
-    """D's clocks running at some moment of the period, each with the first urge in the
-    period while D held the matter (or None)."""
+def _urges(period: Period) -> QuerySet[MatterEvent]:
+    """The urges in the period of the outer clock's matter while its department held it."""
     start, end = _span(period)
-    urges = MatterEvent.objects.filter(
+    return MatterEvent.objects.filter(
         matter_id=OuterRef("matter_id"),
         type=EventType.URGED,
         owner_department_id=OuterRef("department_id"),
         at__gte=start,
         at__lt=end,
     )
-    return (
-        _clocks(organization)
-        .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=start), started_at__lt=end)
-        .annotate(urged_at=Subquery(urges.order_by("at").values("at")[:1]))
-    )
+
+
+def _held_units(organization: Organization, period: Period) -> QuerySet[Clock]:
+    """D's clocks running at some moment of the period."""
+    start, end = _span(period)
+    return _running_between(organization, start, end)
 
 
 def _urged_figures(organization: Organization, period: Period) -> dict[int, Figure]:
     rows = (
         _held_units(organization, period)
+        .annotate(urged=Exists(_urges(period)))
         .order_by()
         .values("department_id")
         .annotate(
             denominator=Count("matter_id", distinct=True),
-            numerator=Count("matter_id", distinct=True, filter=Q(urged_at__isnull=False)),
+            numerator=Count("matter_id", distinct=True, filter=Q(urged=True)),
         )
     )
     return {r["department_id"]: Figure(r["numerator"], r["denominator"]) for r in rows}
@@ -209,6 +228,7 @@ def _urged_records(
     rows = (
         _held_units(organization, period)
         .filter(department=department)
+        .annotate(urged_at=Subquery(_urges(period).order_by("at").values("at")[:1]))
         .order_by()
         .values("matter_id", "matter__number")
         .annotate(due=Max("due"), at=Min("urged_at"))

@@ -93,15 +93,31 @@ class Clock(models.Model):
             ),
         ]
         indexes = [
-            # Scorecards: a period's clocks by due, per department.
+            # Scorecards: a period's clocks by due, per department, with what the figures
+            # count (index only but for the matter's state).
             models.Index(
-                fields=["organization", "kind", "due", "department"], name="matters_clock_due"
+                fields=["organization", "kind", "due", "department", "end", "ended_at", "matter"],
+                name="matters_clock_due_counts",
             ),
             models.Index(
-                fields=["organization", "confirmed_at", "department"],
-                name="matters_clock_confirmed",
+                fields=[
+                    "organization",
+                    "confirmed_at",
+                    "department",
+                    "kind",
+                    "end",
+                    "rating",
+                    "reopened",
+                    "matter",
+                ],
+                name="matters_clock_confirm_counts",
             ),
             models.Index(fields=["department", "started_at"], name="matters_clock_held"),
+            # Clocks running at some moment of a period: those ended since its start and
+            # those running still (ended_at null).
+            models.Index(
+                fields=["organization", "ended_at", "started_at"], name="matters_clock_ended"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -225,6 +225,13 @@ class Matter(ConcurrentTransitionMixin, models.Model):
             # Lists of all matters, newest first (the default ordering): the first page of
             # a search stops after 50 hits instead of sorting every match.
             models.Index(fields=["organization", "created_at", "id"], name="matters_org_created"),
+            # Scorecards leave out the clocks of the few withdrawn matters (withdrawn, or
+            # archived after it: no resolution).
+            models.Index(
+                fields=["organization", "state", "resolution"],
+                condition=Q(state=State.WITHDRAWN) | Q(state=State.ARCHIVED, resolution=""),
+                name="matters_withdrawn",
+            ),
         ]
 
     def __str__(self) -> str:
