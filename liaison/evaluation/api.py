@@ -176,6 +176,8 @@ class ScorecardRecordsView(PersonAPIMixin, APIView):
         period = _period(params.get("period"))
         scorecard = selectors.latest_scorecard(organization, period.code)
         if scorecard is not None:
+            if not policy.may_see_line(self.person, department.pk, scorecard):
+                raise NotAllowed(_("This scorecard is not yet shown to the departments."))
             period = selectors.period_of(scorecard)
         rows = selectors.records_for(self.person, period, department, found)
         return Response(RecordSerializer(rows, many=True).data)

@@ -6,7 +6,7 @@ from liaison.core.indicators import Indicator, Period, catalogue
 from liaison.matters.selectors import visible_matters
 from liaison.org.models import Department, DepartmentKind, Organization, Person
 
-from . import policy
+from . import adjustments, policy
 from .models import EvaluationSettings, Scorecard, ScorecardLine, Target, Weight
 
 #: An indicator without a weight of its own weighs this much.
@@ -64,7 +64,7 @@ def lines_for(person: Person, scorecard: Scorecard) -> list[ScorecardLine]:
     """The lines the person may see, by kind, then rank (unranked last), then code."""
     lines = ScorecardLine.objects.filter(scorecard=scorecard).select_related("department")
     if not policy.sees_every_department(person):
-        lines = lines.filter(department_id__in=policy.own_departments(person))
+        lines = lines.filter(department_id__in=policy.own_departments(person, scorecard))
     return sorted(
         lines,
         key=lambda line: (line.kind, line.rank is None, line.rank or 0, line.department.code),
@@ -78,8 +78,9 @@ def records_for(
     exact), each a dict of matter, number, counted, due, at, and label and url for a unit
     that is not a matter. A matter the person may not see keeps its place and its times
     but not its id or number."""
-    records = list(indicator.records(department.organization, period, department))
-    ids = {r.matter_id for r in records if r.matter_id is not None}
+    # As adjusted by accepted appeals, like the figure: each row says its adjustment.
+    adjusted = adjustments.records_of(indicator, department.organization, period, department)
+    ids = {r.matter_id for r, effect in adjusted if r.matter_id is not None}
     seen = set(visible_matters(person).filter(pk__in=ids).values_list("pk", flat=True))
     return [
         {
@@ -91,8 +92,9 @@ def records_for(
             # A unit that is not a matter (a notice's receipt, a meeting's seat) says what it is.
             "label": r.label if r.matter_id is None else "",
             "url": r.url if r.matter_id is None else "",
+            "adjusted": effect,
         }
-        for r in records
+        for r, effect in adjusted
     ]
 
 

@@ -108,6 +108,8 @@ def department(request, code: str):
     if not policy.may_see_line(person, found.pk):
         return _forbidden(request)
     card = _scorecard(request, person)
+    if not policy.may_see_line(person, found.pk, card):
+        return _forbidden(request)
     line = card.lines.filter(department=found).first()
     if line is None:  # not evaluated (an external unit, or created after the computation)
         raise Http404
@@ -141,6 +143,8 @@ def records(request, code: str, indicator_code: str):
     if measured is None:
         raise Http404
     card = _scorecard(request, person)
+    if not policy.may_see_line(person, found.pk, card):
+        return _forbidden(request)
     rows = selectors.records_for(person, selectors.period_of(card), found, measured)
     counted_only = request.GET.get("counted") == "1"
     if counted_only:

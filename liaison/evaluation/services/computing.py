@@ -16,7 +16,7 @@ from liaison.core.errors import NotAllowed
 from liaison.core.indicators import Indicator, Measure, Period, catalogue
 from liaison.org.models import Department, Organization, Person
 
-from .. import periods, policy, selectors
+from .. import adjustments, periods, policy, selectors
 from ..models import Scorecard, ScorecardLine, ScorecardState
 from . import scoring
 
@@ -47,6 +47,7 @@ def _results(
     targets: dict,
 ) -> list[scoring.Result]:
     figures = {i.code: i.compute(organization, period) for i in indicators}
+    adjustments.apply(organization, period, indicators, figures)  # accepted appeals
     results = []
     for department in departments:
         values = {}

@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 
 from liaison.core.indicators import Direction, Measure, Record
+from liaison.evaluation import periods, services
 from liaison.evaluation.models import Scorecard
+from liaison.evaluation.services.lifecycle import advance
 from liaison.matters.models import State
 from liaison.matters.tests.factories import MatterFactory
 
@@ -61,6 +63,13 @@ def figures(h, matters):
         measure=Measure.COUNT,
         records={"XXK": [record(own, counted=True)]},
     )
+    shown(h)
+
+
+def shown(h):
+    """The period's scorecard (computed on demand) shown to the departments: a draft is
+    the office's and the leaders' only."""
+    advance(services.scorecard_for(h.organization, periods.parse(PAST)), h.p["office"])
 
 
 def lines(response) -> list[str]:
@@ -162,6 +171,7 @@ def test_records_of_matters_a_head_may_not_see_are_counted_but_masked(h, figures
 def test_a_unit_that_is_not_a_matter_says_what_it_is(h):
     seat = Record(None, "", True, None, None, label="周例会（赵信息）", url="/meetings/7/")
     fake(h, "attendance", {"XXK": (1, 1)}, records={"XXK": [seat]})
+    shown(h)
     body = page(h.p["xxk_head"], "departments/XXK/attendance/").content.decode()
     assert '<a href="/meetings/7/">周例会（赵信息）</a>' in body and "record-masked" not in body
 

@@ -6,7 +6,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from liaison.core import tokens
-from liaison.evaluation import policy
+from liaison.evaluation import periods, policy, services
+from liaison.evaluation.services.lifecycle import advance
 
 from .conftest import PAST, fake
 
@@ -43,6 +44,9 @@ def departments_seen(h, who) -> set[str] | int:
 @pytest.mark.parametrize("who", ROLES)
 def test_each_role_sees_its_lines_and_computes_or_not(h, who):
     fake(h, "on_time", {"XXK": (9, 10)})
+    # Shown to the departments: a draft is the office's and the leaders' only.
+    card = services.compute(h.organization, periods.parse(PAST), h.p["office"])
+    advance(card, h.p["office"])
     seen, computes = ROLES[who]
     every = {code for code, d in h.d.items() if d.kind != "external"}
     expected = every if seen == EVERY else seen or 403
