@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_rounds
 
 app_name = "evaluation"
 urlpatterns = [
@@ -9,4 +9,11 @@ urlpatterns = [
     path("scorecard.xlsx", views.export, name="export"),
     path("departments/<str:code>/", views.department, name="department"),
     path("departments/<str:code>/<str:indicator_code>/", views.records, name="records"),
+    # Peer evaluation (三评).
+    path("rounds/", views_rounds.round_list, name="rounds"),
+    path("rounds/open/", views_rounds.open_round, name="open-round"),
+    path("rounds/<int:pk>/", views_rounds.round_detail, name="round"),
+    path("rounds/to-rate/", views_rounds.to_rate, name="to-rate"),
+    path("rounds/ballots/<int:pk>/", views_rounds.ballot, name="ballot"),
+    path("rate/", views_rounds.by_code, name="rate-by-code"),
 ]

@@ -27,15 +27,15 @@ GOOD = dict.fromkeys(rounds.ITEMS, 80)
 RATERS = ("YJK", "MZB", "ZWK", "BWK", "EK")
 
 
-@pytest.fixture(autouse=True)
-def during_the_round():
+@pytest.fixture(name="during_the_round", autouse=True)
+def at_the_round():
     """An hour into the round, unless a test travels elsewhere."""
     with time_machine.travel(MONDAY + datetime.timedelta(hours=1), tick=False):
         yield
 
 
-@pytest.fixture
-def worked(h):
+@pytest.fixture(name="worked")
+def worked_hospital(h):
     """Matters led by 信息科 raised by five departments (药剂科 also co-organizing one led by
     门诊部), all in 2026-Q4; one raised in Q3 by 总务科 for 门诊部 does not count."""
     with time_machine.travel(datetime.datetime(2026, 9, 10, 10, tzinfo=SHANGHAI), tick=False):
