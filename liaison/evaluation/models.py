@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.core.indicators import Measure, indicator
 from liaison.core.models import Event
@@ -260,7 +261,7 @@ class ScorecardLine(models.Model):
 
 
 class RoundState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("peer round", "Open")
     CLOSED = "closed", _("Closed")
 
 

@@ -34,7 +34,7 @@ QUESTIONS = {
 
 class QuestionnaireForm(forms.Form):
     comment = forms.CharField(
-        label=gettext_lazy("Comment"),
+        label=gettext_lazy("Your comment"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("Required at 'Dissatisfied' or below."),
