@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from liaison.communication import api as communication_api
 from liaison.core import auth_api
 from liaison.evaluation import api as evaluation_api
+from liaison.evaluation import api_appeals as evaluation_appeals_api
 from liaison.evaluation import api_rounds as evaluation_rounds_api
 from liaison.matters import api as matters_api
 from liaison.meetings import api as meetings_api
@@ -52,6 +53,7 @@ urlpatterns = [
     *suggestions_api.urlpatterns,
     *communication_api.urlpatterns,
     *evaluation_api.urlpatterns,
+    *evaluation_appeals_api.urlpatterns,
     *evaluation_rounds_api.urlpatterns,
     *router.urls,
 ]

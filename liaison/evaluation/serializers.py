@@ -81,5 +81,9 @@ class RecordSerializer(serializers.Serializer):
     )
     number = serializers.CharField(help_text="empty when the matter is not visible to you")
     counted = serializers.BooleanField(help_text="in the numerator")
+    adjusted = serializers.CharField(
+        required=False,
+        help_text="how an accepted appeal adjusted it: `met` (counted as met); else empty",
+    )
     due = serializers.DateTimeField(allow_null=True)
     at = serializers.DateTimeField(allow_null=True)

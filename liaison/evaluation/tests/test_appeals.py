@@ -1,0 +1,228 @@
+"""Appeals (申诉) through the API: filed only in the window and only for one's own
+department, naming a record of the figure; decided by the office, not the appellant; an
+accepted one adjusts exactly that record (audited) and recomputes the scorecard, whose
+figure and drill-down agree."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from liaison.core import tokens
+from liaison.evaluation import selectors
+from liaison.evaluation.models import Adjustment, Scorecard, ScorecardEvent, ScorecardState
+from liaison.evaluation.services import lifecycle
+from liaison.matters.models import State
+from liaison.matters.tests.factories import MatterFactory
+
+from .conftest import PAST, fake, record
+
+pytestmark = pytest.mark.django_db
+
+
+def api(person) -> APIClient:
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {tokens.issue(person.user).key}")
+    return client
+
+
+@pytest.fixture
+def monday():
+    moment = timezone.make_aware(datetime.datetime(2026, 3, 2, 10))
+    with time_machine.travel(moment, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def matters(h, monday):
+    """Three matters led by 信息科: late, on time, late."""
+    return [MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED) for _ in "abc"]
+
+
+@pytest.fixture
+def card(h, matters):
+    """2025-Q4 computed by the office and open for appeal: 信息科 on time 1 of 3, 院办 2 of 2."""
+    late, on_time, later = matters
+    rows = [
+        record(late, counted=False),
+        record(on_time, counted=True),
+        record(later, counted=False),
+    ]
+    fake(
+        h,
+        "on_time",
+        {"XXK": (1, 3), "YB": (2, 2)},
+        records={"XXK": rows, "YB": [record(on_time, counted=True)] * 2},
+    )
+    fake(h, "other", {"XXK": (3, 3)}, records={"XXK": [record(m, counted=True) for m in matters]})
+    response = api(h.p["office"]).post("/api/v1/scorecards/", {"period": PAST}, format="json")
+    assert response.status_code == 201
+    scorecard = Scorecard.objects.get()
+    for _ in range(2):  # provisional, then open for appeal
+        answer = api(h.p["office"]).post(f"/api/v1/scorecards/{scorecard.pk}/advance/")
+        assert answer.status_code == 200
+    assert answer.json()["state"] == "appeal" and answer.json()["appeal_until"]
+    return Scorecard.objects.get()
+
+
+def appeal(person, matter, department="XXK", indicator="on_time", **extra):
+    body = {"period": PAST, "department": department, "indicator": indicator}
+    body |= {"matter": matter.pk, "reason": f"{matter.number} 延期已于3月1日批准。"} | extra
+    return api(person).post("/api/v1/scorecards/appeals/", body, format="json")
+
+
+def drill(person, indicator="on_time") -> list[dict]:
+    params = {"period": PAST, "department": "XXK", "indicator": indicator}
+    return api(person).get("/api/v1/scorecards/records/", params).json()
+
+
+def figure(code="on_time", department="XXK") -> dict:
+    latest = Scorecard.objects.order_by("-computed_at", "-pk").first()  # one organization
+    return latest.lines.get(department__code=department).values[code]
+
+
+def test_a_head_appeals_against_one_record_of_their_department(h, card, matters):
+    response = appeal(h.p["xxk_liaison"], matters[0])
+    assert response.status_code == 201
+    body = response.json()
+    assert {k: body[k] for k in ("department", "indicator", "matter", "number", "state")} == {
+        "department": "XXK",
+        "indicator": "on_time",
+        "matter": matters[0].pk,
+        "number": matters[0].number,
+        "state": "pending",
+    }
+    assert body["filed_by"] == h.p["xxk_liaison"].name and body["scorecard"] == card.pk
+    filed = ScorecardEvent.objects.get(type="appeal_filed")
+    assert filed.actor == h.p["xxk_liaison"] and filed.reason.endswith("批准。")
+
+
+@pytest.mark.parametrize(
+    ("who", "department", "status"),
+    [("xxk_staff", "XXK", 403), ("yjk_head", "XXK", 403), ("xxk_head", "YJK", 403)],
+)
+def test_only_a_departments_head_or_liaison_officer_appeals_for_it(
+    h, card, matters, who, department, status
+):
+    assert appeal(h.p[who], matters[0], department=department).status_code == status
+
+
+def test_the_record_must_be_one_of_the_figure(h, card, matters):
+    other = MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED)
+    response = appeal(h.p["xxk_head"], other)
+    assert response.status_code == 400 and "not among the records" in response.json()["detail"]
+    assert appeal(h.p["xxk_head"], matters[0], indicator="nope").status_code == 400
+    assert appeal(h.p["xxk_head"], matters[0], reason=" ").status_code == 400
+
+
+def test_appeals_only_while_the_window_is_open(h, card, matters, monday):
+    monday.move_to(lifecycle.appeal_until(card) + datetime.timedelta(seconds=1))
+    response = appeal(h.p["xxk_head"], matters[0])
+    assert response.status_code == 409 and "not open for appeal" in response.json()["detail"]
+
+
+def test_no_appeal_before_the_window(h, matters, monday):
+    fake(h, "on_time", {"XXK": (0, 1)}, records={"XXK": [record(matters[0], counted=False)]})
+    api(h.p["office"]).post("/api/v1/scorecards/", {"period": PAST}, format="json")
+    scorecard = Scorecard.objects.get()
+    api(h.p["office"]).post(f"/api/v1/scorecards/{scorecard.pk}/advance/")  # provisional
+    assert appeal(h.p["xxk_head"], matters[0]).status_code == 409
+
+
+def decide(person, appeal_id, **body):
+    url = f"/api/v1/scorecards/appeals/{appeal_id}/decide/"
+    return api(person).post(url, {"reason": "延期审批记录属实。"} | body, format="json")
+
+
+def test_an_accepted_appeal_counts_exactly_that_record_as_met(h, card, matters):
+    filed = appeal(h.p["xxk_head"], matters[0]).json()
+    before_other = figure("other")
+    response = decide(h.p["office"], filed["id"], accept=True, effect="met")
+    assert response.status_code == 200
+    assert response.json()["state"] == "accepted" and response.json()["effect"] == "met"
+    latest = selectors.latest_scorecard(h.organization, PAST)
+    assert latest.pk != card.pk and latest.state == ScorecardState.APPEAL
+    assert figure()["numerator"] == 2 and figure()["denominator"] == 3
+    assert figure("on_time", "YB")["numerator"] == 2 and figure("other") == before_other
+    rows = drill(h.p["xxk_head"])
+    assert [(r["matter"], r["counted"], r["adjusted"]) for r in rows] == [
+        (matters[0].pk, True, "met"),
+        (matters[1].pk, True, ""),
+        (matters[2].pk, False, ""),
+    ]
+    adjustment = Adjustment.objects.get()
+    assert (adjustment.indicator, adjustment.department, adjustment.matter) == (
+        "on_time",
+        h.d["XXK"],
+        matters[0],
+    )
+    assert adjustment.made_by == h.p["office"] and adjustment.reason == "延期审批记录属实。"
+    assert latest.events.get(type="recomputed").data["replaces"] == card.pk
+    assert card.events.get(type="appeal_accepted").actor == h.p["office"]
+
+
+def test_an_excluded_record_leaves_the_units_and_the_drill_down(h, card, matters):
+    filed = appeal(h.p["xxk_head"], matters[1]).json()
+    decide(h.p["office"], filed["id"], accept=True, effect="excluded")
+    assert (figure()["numerator"], figure()["denominator"]) == (0, 2)
+    rows = drill(h.p["office"])
+    assert [r["matter"] for r in rows] == [matters[0].pk, matters[2].pk]
+    assert len(rows) == figure()["denominator"]
+    assert sum(r["counted"] for r in rows) == figure()["numerator"]
+
+
+def test_a_rejected_appeal_changes_nothing(h, card, matters):
+    filed = appeal(h.p["xxk_head"], matters[0]).json()
+    response = decide(h.p["office"], filed["id"], accept=False)
+    assert response.status_code == 200 and response.json()["state"] == "rejected"
+    assert selectors.latest_scorecard(h.organization, PAST).pk == card.pk
+    assert not Adjustment.objects.exists() and figure()["numerator"] == 1
+    assert decide(h.p["office"], filed["id"], accept=True).status_code == 409  # decided
+
+
+def test_the_office_decides_never_the_appellant(h, card, matters):
+    filed = appeal(h.p["office_head"], matters[1], department="YB").json()
+    assert decide(h.p["office_head"], filed["id"], accept=True).status_code == 403
+    assert decide(h.p["xxk_head"], filed["id"], accept=True).status_code == 403
+    assert decide(h.p["office"], filed["id"], accept=False).status_code == 200
+
+
+def test_the_review_waits_for_every_appeal(h, card, matters, monday):
+    filed = appeal(h.p["xxk_head"], matters[0]).json()
+    monday.move_to(lifecycle.appeal_until(card) + datetime.timedelta(minutes=1))
+    url = f"/api/v1/scorecards/{card.pk}/advance/"
+    refused = api(h.p["office_head"]).post(url)
+    assert refused.status_code == 409 and "Decide every appeal" in refused.json()["detail"]
+    decide(h.p["office"], filed["id"], accept=True)
+    latest = selectors.latest_scorecard(h.organization, PAST)
+    # The recomputation is the office's: its reviewer is somebody else.
+    mine = api(h.p["office"]).post(f"/api/v1/scorecards/{latest.pk}/advance/")
+    assert mine.status_code == 403
+    answer = api(h.p["office_head"]).post(f"/api/v1/scorecards/{latest.pk}/advance/")
+    assert answer.status_code == 200 and answer.json()["state"] == "reviewed"
+    assert api(h.p["office_head"]).post(url).status_code == 409  # replaced
+
+
+def test_the_list_shows_the_office_all_and_a_head_their_own(h, card, matters):
+    appeal(h.p["xxk_head"], matters[0])
+    appeal(h.p["office_head"], matters[1], department="YB")
+
+    def listed(who):
+        answer = api(h.p[who]).get("/api/v1/scorecards/appeals/", {"period": PAST})
+        return answer.status_code, sorted(a["department"] for a in answer.json()) if (
+            answer.status_code == 200
+        ) else None
+
+    assert listed("office") == (200, ["XXK", "YB"])
+    assert listed("xxk_head") == (200, ["XXK"])
+    assert listed("yjk_head") == (200, [])
+    assert listed("outsider")[0] == 403
+
+
+def test_advancing_is_refused_to_a_head_and_past_published(h, card):
+    url = f"/api/v1/scorecards/{card.pk}/advance/"
+    refused = api(h.p["xxk_head"]).post(url, {"reason": "x"}, format="json")
+    assert refused.status_code == 403 and refused.json()["detail"]
+    assert api(h.p["office"]).post("/api/v1/scorecards/999999/advance/").status_code == 404
