@@ -1,6 +1,7 @@
 """Peer evaluation (三评) API:
 
-- GET  /api/v1/evaluation-rounds/            the rounds (whoever may see scorecards)
+- GET  /api/v1/evaluation-rounds/            the rounds (whoever may see scorecards; others
+  get an empty list)
 - POST /api/v1/evaluation-rounds/            open a quarter's round {"period": "2026-Q4"}
   (the coordinating office)
 - GET  /api/v1/evaluation-rounds/{id}/       a round with its progress: per evaluated
@@ -21,14 +22,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
-from liaison.core.api import PersonAPIMixin, refusals
+from liaison.core.api import ErrorSerializer, PersonAPIMixin, refusals
 from liaison.core.auth import ClientAddress
 from liaison.core.errors import NotAllowed, ServiceError
 from liaison.org.models import Department
@@ -149,9 +150,10 @@ class RoundListView(PersonAPIMixin, APIView):
         tags=TAGS,
     )
     def get(self, request):
-        if not policy.may_see_round(self.person):
-            raise NotAllowed(_("You may not see peer evaluation rounds."))
+        # Those who may see no round see an empty list (not a refusal), like other lists.
         found = PeerRound.objects.filter(organization=self.person.organization)
+        if not policy.may_see_round(self.person):
+            found = found.none()
         return Response(RoundSerializer(found, many=True).data)
 
     @extend_schema(
@@ -261,7 +263,12 @@ class ByCodeView(APIView):
     @extend_schema(
         summary="An external rater's answer with their code (no login)",
         request=ByCodeInputSerializer,
-        responses=refusals({201: None}),
+        responses=refusals(
+            {
+                201: OpenApiResponse(description="Recorded; the code is used up."),
+                429: OpenApiResponse(ErrorSerializer, description="Too many tries; wait."),
+            }
+        ),
         tags=TAGS,
     )
     def post(self, request):

@@ -43,6 +43,7 @@ def test_the_office_opens_a_round_and_sees_progress_with_raters(worked):
     assert again.status_code == 409
     listed = api(h.p["office"]).get("/api/v1/evaluation-rounds/")
     assert [r["period"] for r in listed.json()] == ["2026-Q4"]
+    assert api(h.p["outsider"]).get("/api/v1/evaluation-rounds/").json() == []
 
 
 @pytest.mark.parametrize(
