@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_rounds
+from . import views, views_appeals, views_rounds
 
 app_name = "evaluation"
 urlpatterns = [
@@ -8,6 +8,10 @@ urlpatterns = [
     path("compute/", views.compute, name="compute"),
     path("scorecard.xlsx", views.export, name="export"),
     path("departments/<str:code>/", views.department, name="department"),
+    path("appeal/<str:code>/", views_appeals.file, name="appeal"),
+    path("appeals/", views_appeals.queue, name="appeals"),
+    path("appeals/<int:pk>/decide/", views_appeals.decide, name="appeal-decide"),
+    path("scorecards/<int:pk>/advance/", views_appeals.advance, name="advance"),
     path("departments/<str:code>/<str:indicator_code>/", views.records, name="records"),
     # Peer evaluation (三评).
     path("rounds/", views_rounds.round_list, name="rounds"),

@@ -1,18 +1,28 @@
 """Appeals (申诉) through the API: filed only in the window and only for one's own
 department, naming a record of the figure; decided by the office, not the appellant; an
 accepted one adjusts exactly that record (audited) and recomputes the scorecard, whose
-figure and drill-down agree."""
+figure and drill-down agree. Then the pages: the department card's form in the window
+only, "appeal this record" from the drill-down pre-filling it, forms that keep what was
+typed, the office's queue, and the next step behind its confirmation."""
 
 import datetime
 
 import pytest
 import time_machine
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from liaison.core import tokens
 from liaison.evaluation import selectors
-from liaison.evaluation.models import Adjustment, Scorecard, ScorecardEvent, ScorecardState
+from liaison.evaluation.models import (
+    Adjustment,
+    Appeal,
+    AppealState,
+    Scorecard,
+    ScorecardEvent,
+    ScorecardState,
+)
 from liaison.evaluation.services import lifecycle
 from liaison.matters.models import State
 from liaison.matters.tests.factories import MatterFactory
@@ -226,3 +236,105 @@ def test_advancing_is_refused_to_a_head_and_past_published(h, card):
     refused = api(h.p["xxk_head"]).post(url, {"reason": "x"}, format="json")
     assert refused.status_code == 403 and refused.json()["detail"]
     assert api(h.p["office"]).post("/api/v1/scorecards/999999/advance/").status_code == 404
+
+
+# The pages.
+
+
+def page_client(person) -> Client:
+    signed = Client(HTTP_ACCEPT_LANGUAGE="en")
+    signed.force_login(person.user)
+    return signed
+
+
+def get_page(person, path: str, **params):
+    return page_client(person).get(f"/evaluation/{path}", {"period": PAST, **params})
+
+
+def post_page(person, path: str, data: dict):
+    return page_client(person).post(f"/evaluation/{path}?period={PAST}", data)
+
+
+def test_the_card_offers_the_form_in_the_window_to_who_appeals(h, card, monday):
+    body = get_page(h.p["xxk_liaison"], "departments/XXK/").content.decode()
+    assert 'data-testid="appeal-form"' in body
+    assert (
+        'data-testid="appeal-form"'
+        not in get_page(h.p["office"], "departments/XXK/").content.decode()
+    )
+    monday.move_to(lifecycle.appeal_until(card) + datetime.timedelta(minutes=1))
+    closed = get_page(h.p["xxk_liaison"], "departments/XXK/").content.decode()
+    assert 'data-testid="appeal-form"' not in closed and 'data-testid="appeal-closed"' in closed
+
+
+def test_a_drill_down_row_prefills_the_form_and_a_refused_one_keeps_the_text(h, card, matters):
+    body = get_page(h.p["xxk_head"], "departments/XXK/on_time/").content.decode()
+    assert body.count('data-testid="appeal-record"') == 3
+    link = f"indicator=on_time&amp;matter={matters[0].number}"
+    assert link in body
+    form = get_page(h.p["xxk_head"], "appeal/XXK/", indicator="on_time", matter=matters[0].number)
+    assert f'value="{matters[0].number}"' in form.content.decode()
+    typed = {"indicator": "on_time", "matter": "XT-NOPE", "reason": "延期已批准。"}
+    refused = post_page(h.p["xxk_head"], "appeal/XXK/", typed)
+    assert refused.status_code == 400
+    assert (
+        'value="XT-NOPE"' in refused.content.decode() and "延期已批准。" in refused.content.decode()
+    )
+    filed = post_page(h.p["xxk_head"], "appeal/XXK/", typed | {"matter": matters[0].number})
+    assert filed.status_code == 302
+    appeal = Appeal.objects.get()
+    assert (appeal.matter, appeal.filed_by) == (matters[0], h.p["xxk_head"])
+
+
+def test_only_the_departments_handlers_open_its_appeal_form(h, card):
+    assert get_page(h.p["xxk_staff"], "appeal/XXK/").status_code == 403
+    assert get_page(h.p["yjk_head"], "appeal/XXK/").status_code == 403
+
+
+def test_the_office_accepts_from_its_queue_and_a_refusal_keeps_the_choice(h, card, matters):
+    post_page(
+        h.p["xxk_head"],
+        "appeal/XXK/",
+        {"indicator": "on_time", "matter": matters[0].number, "reason": "r"},
+    )
+    appeal = Appeal.objects.get()
+    queue = get_page(h.p["office"], "appeals/").content.decode()
+    assert f'data-testid="appeal-{appeal.pk}"' in queue and 'data-testid="accept"' in queue
+    assert 'data-testid="accept"' not in get_page(h.p["xxk_head"], "appeals/").content.decode()
+    refused = post_page(
+        h.p["office"],
+        f"appeals/{appeal.pk}/decide/",
+        {"decision": "accept", "effect": "excluded", "reason": " "},
+    )
+    assert refused.status_code == 400
+    assert '<option value="excluded" selected>' in refused.content.decode()
+    done = post_page(
+        h.p["office"],
+        f"appeals/{appeal.pk}/decide/",
+        {"decision": "accept", "effect": "met", "reason": "属实"},
+    )
+    assert done.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.state == AppealState.ACCEPTED
+    latest = selectors.latest_scorecard(h.organization, PAST)
+    assert latest.lines.get(department__code="XXK").values["on_time"]["numerator"] == 2
+    drill = get_page(h.p["xxk_head"], "departments/XXK/on_time/").content.decode()
+    assert drill.count('data-testid="record-adjusted"') == 1
+
+
+def test_the_next_step_says_what_it_does_before_it_is_taken(h, card, monday):
+    monday.move_to(lifecycle.appeal_until(card) + datetime.timedelta(minutes=1))
+    lifecycle.advance(card, h.p["office_head"])
+    lifecycle.advance(card, h.p["president"])
+    page = get_page(h.p["office"], "").content.decode()
+    assert 'data-testid="scorecard-advance"' in page
+    assert 'data-testid="scorecard-advance"' not in get_page(h.p["xxk_head"], "").content.decode()
+    confirm = get_page(h.p["office"], f"scorecards/{card.pk}/advance/").content.decode()
+    assert "A notice with the results is sent to all departments" in confirm
+    assert get_page(h.p["xxk_head"], f"scorecards/{card.pk}/advance/").status_code == 403
+    assert (
+        post_page(h.p["office"], f"scorecards/{card.pk}/advance/", {"reason": ""}).status_code
+        == 302
+    )
+    card.refresh_from_db()
+    assert card.state == ScorecardState.PUBLISHED
