@@ -21,6 +21,7 @@ import secrets
 
 from django.db import transaction
 from django.db.models import Count, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
@@ -99,7 +100,34 @@ def open_round(organization: Organization, period_code: str, by: Person) -> Peer
             for evaluated, raters in sorted(raters_of(organization, period).items())
             for rater in sorted(raters)
         )
+        _ask_raters(peer_round)
     return peer_round
+
+
+def _ask_raters(peer_round: PeerRound) -> None:
+    """Tells each rater department's head, deputy and liaison officer what it has to rate."""
+    owed = (
+        peer_round.ballots.filter(rater_department__isnull=False)
+        .values("rater_department")
+        .annotate(n=Count("pk"))
+    )
+    departments = Department.objects.in_bulk([row["rater_department"] for row in owed])
+    for row in owed:
+        notify(
+            handlers_of(departments[row["rater_department"]]),
+            ask=Ask.ANSWER,
+            title=Text(
+                gettext_noop("Peer evaluation %(period)s is open: departments to rate: %(count)s"),
+                period=peer_round.period,
+                count=row["n"],
+            ),
+            detail=Text(
+                gettext_noop("Answer by %(closes)s; those you rate do not see who rated."),
+                closes=peer_round.closes,
+            ),
+            url=reverse("evaluation:to-rate"),
+            subject=peer_round,
+        )
 
 
 # External codes.
@@ -257,7 +285,7 @@ def _remind(peer_round: PeerRound, day: int) -> int:
                 days=OPEN_DAYS,
                 closes=peer_round.closes,
             ),
-            url="/evaluation/rounds/to-rate/",
+            url=reverse("evaluation:to-rate"),
             subject=peer_round,
         )
         count += 1

@@ -75,6 +75,16 @@ def test_raters_are_the_departments_that_worked_with_it(worked):
     assert {evaluated for evaluated, _rater in asked} == {"XXK", "MZB"}
 
 
+def test_opening_asks_each_rater_departments_people(worked):
+    h = worked
+    opened(h)
+    asked = Notification.objects.filter(ask=Ask.ANSWER).select_related("recipient")
+    names = {n.recipient.name for n in asked}
+    assert {h.p["ek_head"].name, h.p["yjk_liaison"].name, h.p["xxk_head"].name} <= names
+    # Staff are not asked, nor departments that rate nobody (院办).
+    assert h.p["zwk_staff"].name not in names and h.p["office_head"].name not in names
+
+
 def test_the_round_closes_ten_working_days_later(worked):
     peer_round = opened(worked)
     assert peer_round.state == RoundState.OPEN
