@@ -5,77 +5,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('evaluation', '0001_initial'),
-        ('org', '0001_initial'),
+        ("evaluation", "0001_initial"),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PeerRound',
+            name="PeerRound",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.CharField(max_length=10, verbose_name='period')),
-                ('opens', models.DateTimeField(verbose_name='opens')),
-                ('closes', models.DateTimeField(verbose_name='closes')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10, verbose_name='state')),
-                ('reminders_sent', models.PositiveSmallIntegerField(default=0, verbose_name='reminders sent')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person', verbose_name='opened by')),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='org.organization', verbose_name='organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period", models.CharField(max_length=10, verbose_name="period")),
+                ("opens", models.DateTimeField(verbose_name="opens")),
+                ("closes", models.DateTimeField(verbose_name="closes")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "reminders_sent",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="reminders sent"),
+                ),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.person",
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="org.organization",
+                        verbose_name="organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peer evaluation round',
-                'verbose_name_plural': 'peer evaluation rounds',
-                'ordering': ['-opens', '-pk'],
+                "verbose_name": "peer evaluation round",
+                "verbose_name_plural": "peer evaluation rounds",
+                "ordering": ["-opens", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='PeerBallot',
+            name="PeerBallot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rater_label', models.CharField(blank=True, max_length=100, verbose_name='external rater')),
-                ('code_hash', models.CharField(blank=True, max_length=64, null=True, unique=True)),
-                ('overall', models.PositiveSmallIntegerField(blank=True, choices=[(100, 'Very satisfied'), (80, 'Satisfied'), (60, 'Basically satisfied'), (40, 'Dissatisfied'), (20, 'Very dissatisfied')], null=True, verbose_name='overall')),
-                ('attitude', models.PositiveSmallIntegerField(blank=True, choices=[(100, 'Very satisfied'), (80, 'Satisfied'), (60, 'Basically satisfied'), (40, 'Dissatisfied'), (20, 'Very dissatisfied')], null=True, verbose_name='attitude')),
-                ('efficiency', models.PositiveSmallIntegerField(blank=True, choices=[(100, 'Very satisfied'), (80, 'Satisfied'), (60, 'Basically satisfied'), (40, 'Dissatisfied'), (20, 'Very dissatisfied')], null=True, verbose_name='efficiency')),
-                ('quality', models.PositiveSmallIntegerField(blank=True, choices=[(100, 'Very satisfied'), (80, 'Satisfied'), (60, 'Basically satisfied'), (40, 'Dissatisfied'), (20, 'Very dissatisfied')], null=True, verbose_name='quality')),
-                ('cooperation', models.PositiveSmallIntegerField(blank=True, choices=[(100, 'Very satisfied'), (80, 'Satisfied'), (60, 'Basically satisfied'), (40, 'Dissatisfied'), (20, 'Very dissatisfied')], null=True, verbose_name='cooperation')),
-                ('comment', models.TextField(blank=True, verbose_name='comment')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='answered at')),
-                ('answered_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.person')),
-                ('evaluated', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='evaluated department')),
-                ('rater_department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.department', verbose_name='rater department')),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='evaluation.peerround', verbose_name='round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rater_label",
+                    models.CharField(blank=True, max_length=100, verbose_name="external rater"),
+                ),
+                ("code_hash", models.CharField(blank=True, max_length=64, null=True, unique=True)),
+                (
+                    "overall",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (100, "Very satisfied"),
+                            (80, "Satisfied"),
+                            (60, "Basically satisfied"),
+                            (40, "Dissatisfied"),
+                            (20, "Very dissatisfied"),
+                        ],
+                        null=True,
+                        verbose_name="overall",
+                    ),
+                ),
+                (
+                    "attitude",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (100, "Very satisfied"),
+                            (80, "Satisfied"),
+                            (60, "Basically satisfied"),
+                            (40, "Dissatisfied"),
+                            (20, "Very dissatisfied"),
+                        ],
+                        null=True,
+                        verbose_name="attitude",
+                    ),
+                ),
+                (
+                    "efficiency",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (100, "Very satisfied"),
+                            (80, "Satisfied"),
+                            (60, "Basically satisfied"),
+                            (40, "Dissatisfied"),
+                            (20, "Very dissatisfied"),
+                        ],
+                        null=True,
+                        verbose_name="efficiency",
+                    ),
+                ),
+                (
+                    "quality",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (100, "Very satisfied"),
+                            (80, "Satisfied"),
+                            (60, "Basically satisfied"),
+                            (40, "Dissatisfied"),
+                            (20, "Very dissatisfied"),
+                        ],
+                        null=True,
+                        verbose_name="quality",
+                    ),
+                ),
+                (
+                    "cooperation",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        choices=[
+                            (100, "Very satisfied"),
+                            (80, "Satisfied"),
+                            (60, "Basically satisfied"),
+                            (40, "Dissatisfied"),
+                            (20, "Very dissatisfied"),
+                        ],
+                        null=True,
+                        verbose_name="cooperation",
+                    ),
+                ),
+                ("comment", models.TextField(blank=True, verbose_name="comment")),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="answered at"),
+                ),
+                (
+                    "answered_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.person",
+                    ),
+                ),
+                (
+                    "evaluated",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="evaluated department",
+                    ),
+                ),
+                (
+                    "rater_department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.department",
+                        verbose_name="rater department",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="evaluation.peerround",
+                        verbose_name="round",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'peer ballot',
-                'verbose_name_plural': 'peer ballots',
-                'ordering': ['evaluated__sort_order', 'pk'],
+                "verbose_name": "peer ballot",
+                "verbose_name_plural": "peer ballots",
+                "ordering": ["evaluated__sort_order", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='peerround',
-            constraint=models.UniqueConstraint(fields=('organization', 'period'), name='peer_round_one_per_period'),
+            model_name="peerround",
+            constraint=models.UniqueConstraint(
+                fields=("organization", "period"), name="peer_round_one_per_period"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peerround',
-            constraint=models.CheckConstraint(condition=models.Q(('closes__gt', models.F('opens'))), name='peer_round_dates'),
+            model_name="peerround",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("closes__gt", models.F("opens"))), name="peer_round_dates"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peerround',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['open', 'closed'])), name='peer_round_state'),
+            model_name="peerround",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("state__in", ["open", "closed"])), name="peer_round_state"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peerballot',
-            constraint=models.UniqueConstraint(condition=models.Q(('rater_department__isnull', False)), fields=('round', 'evaluated', 'rater_department'), name='peer_ballot_one_per_rater'),
+            model_name="peerballot",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("rater_department__isnull", False)),
+                fields=("round", "evaluated", "rater_department"),
+                name="peer_ballot_one_per_rater",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peerballot',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code_hash__isnull', True), ('rater_department__isnull', False)), models.Q(('code_hash__isnull', False), ('rater_department__isnull', True)), _connector='OR'), name='peer_ballot_rater'),
+            model_name="peerballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code_hash__isnull", True), ("rater_department__isnull", False)),
+                    models.Q(("code_hash__isnull", False), ("rater_department__isnull", True)),
+                    _connector="OR",
+                ),
+                name="peer_ballot_rater",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='peerballot',
-            constraint=models.CheckConstraint(condition=models.Q(('rater_department', models.F('evaluated')), _negated=True), name='peer_ballot_not_self'),
+            model_name="peerballot",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rater_department", models.F("evaluated")), _negated=True),
+                name="peer_ballot_not_self",
+            ),
         ),
     ]
