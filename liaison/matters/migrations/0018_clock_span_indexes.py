@@ -1,6 +1,7 @@
 """Scorecards at a million matters: the clocks running at some moment of a period (ended
-since its start, or running still) found by index, and the period's figures counted from
-the indexes alone, the withdrawn matters (counted nowhere) read from their own index."""
+since its start, or running still) found by index, the period's figures counted from the
+indexes alone, the withdrawn matters (counted nowhere) and the period's urges read from
+their own small indexes."""
 
 from django.db import migrations, models
 
@@ -12,6 +13,18 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="clock",
+            index=models.Index(fields=["matter", "department"], name="matters_clock_matter"),
+        ),
+        migrations.AddIndex(
+            model_name="matterevent",
+            index=models.Index(
+                fields=["at", "owner_department", "matter"],
+                condition=models.Q(type="urged"),
+                name="matters_event_urged",
+            ),
+        ),
         migrations.AddIndex(
             model_name="matter",
             index=models.Index(

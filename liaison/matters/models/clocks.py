@@ -113,6 +113,8 @@ class Clock(models.Model):
                 name="matters_clock_confirm_counts",
             ),
             models.Index(fields=["department", "started_at"], name="matters_clock_held"),
+            # The clocks of a matter's department (whether an urge's holder held it).
+            models.Index(fields=["matter", "department"], name="matters_clock_matter"),
             # Clocks running at some moment of a period: those ended since its start and
             # those running still (ended_at null).
             models.Index(

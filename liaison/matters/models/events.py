@@ -1,6 +1,7 @@
 """The matter's timeline."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from liaison.core.models import Event
@@ -68,7 +69,15 @@ class MatterEvent(Event):
     class Meta(Event.Meta):
         verbose_name = _("timeline event")
         verbose_name_plural = _("timeline events")
-        indexes = [models.Index(fields=["matter", "at"], name="matters_event_matter_at")]
+        indexes = [
+            models.Index(fields=["matter", "at"], name="matters_event_matter_at"),
+            # Scorecards: a period's urges (few among the events).
+            models.Index(
+                fields=["at", "owner_department", "matter"],
+                condition=Q(type=EventType.URGED),
+                name="matters_event_urged",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.matter.number} {self.get_type_display()}"
