@@ -554,7 +554,7 @@ def test_messages_are_chinese_by_default_and_english_on_request(hospital):
     assert (
         "not a valid choice" not in post(api("lianluo"), matter, "confirm", body).json()["detail"]
     )
-    assert chinese == f"您无权对 {matter.number} 进行此操作。"
+    assert chinese == f"您无权对{matter.number}执行此操作。"
 
 
 # Attachments.

@@ -183,7 +183,7 @@ def test_the_profile_shows_my_positions_roles_and_leaders_in_charge(client, hosp
     page = client.get(reverse("org:profile")).content.decode()
     assert "信息科" in page and "<td>负责人</td>" in page
     assert "陈院长" in page
-    assert "部门负责人" in page
+    assert "科室负责人" in page
 
 
 def test_a_user_without_a_person_sees_a_helpful_profile(client, django_user_model):
