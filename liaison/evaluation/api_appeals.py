@@ -1,7 +1,7 @@
 """Scorecard lifecycle and appeals API (designed for issue 19; the appeals path is the
 contract's):
 
-- POST /api/v1/scorecards/{id}/advance/        move a scorecard to its next state
+- POST /api/v1/scorecards/advance/             move a scorecard (id or period) to its next state
 - GET  /api/v1/scorecards/appeals/?period=…    the period's appeals you may see
 - POST /api/v1/scorecards/appeals/             file an appeal naming one record
 - POST /api/v1/scorecards/appeals/{id}/decide/ accept (with its effect) or reject
@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from liaison.core.api import PersonAPIMixin, refusals
-from liaison.core.errors import InvalidInput, NotAllowed
+from liaison.core.errors import InvalidInput
 from liaison.matters.models import Matter
 from liaison.org.models import Department
 
@@ -30,6 +30,10 @@ TAGS = ["evaluation"]
 
 
 class ScorecardAdvanceSerializer(serializers.Serializer):
+    scorecard = serializers.IntegerField(required=False, help_text="scorecard id, or:")
+    period = serializers.CharField(
+        required=False, help_text="2026-Q4 or 2026-11: the period's latest computation"
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -100,10 +104,11 @@ class AdvanceView(PersonAPIMixin, APIView):
         responses=refusals({200: ScorecardStateSerializer}),
         tags=TAGS,
     )
-    def post(self, request, pk: int):
-        scorecard = get_object_or_404(Scorecard, pk=pk, organization=self.person.organization)
-        reason = self.valid(ScorecardAdvanceSerializer, request.data)["reason"]
-        scorecard = lifecycle.advance(scorecard, self.person, reason=reason)
+    def post(self, request):
+        data = self.valid(ScorecardAdvanceSerializer, request.data)
+        scorecard = lifecycle.advance(
+            _scorecard(self.person, data), self.person, reason=data["reason"]
+        )
         return Response(ScorecardStateSerializer(_state(scorecard)).data)
 
 
@@ -118,14 +123,15 @@ def _scorecard(person, data: dict) -> Scorecard:
 
 class AppealListView(PersonAPIMixin, APIView):
     @extend_schema(
-        summary="The period's appeals: all for the office and leaders, your departments' else",
+        summary="The period's appeals: all for the office and leaders, your departments' else "
+        "(none for others)",
         parameters=[OpenApiParameter("period", str, description="default: this quarter")],
         responses=refusals({200: AppealSerializer(many=True)}),
         tags=TAGS,
     )
     def get(self, request):
         if not policy.may_see_scorecards(self.person):
-            raise NotAllowed(_("You may not see scorecards."))
+            return Response([])  # none of them is theirs to see
         code = request.query_params.get("period")
         period = periods.parse(code) if code else periods.current()
         scorecard = selectors.latest_scorecard(self.person.organization, period.code)
@@ -178,7 +184,7 @@ class DecideView(PersonAPIMixin, APIView):
 
 
 urlpatterns = [
-    path("scorecards/<int:pk>/advance/", AdvanceView.as_view(), name="api-scorecard-advance"),
+    path("scorecards/advance/", AdvanceView.as_view(), name="api-scorecard-advance"),
     path("scorecards/appeals/", AppealListView.as_view(), name="api-scorecard-appeals"),
     path(
         "scorecards/appeals/<int:pk>/decide/",
