@@ -18,7 +18,7 @@ from liaison.matters.views.common import person_or_404
 from liaison.org.models import Department
 
 from . import cards, policy, selectors
-from .models import Appeal, AppealState, Effect, Scorecard, ScorecardState
+from .models import Appeal, AppealState, Effect, Scorecard, ScorecardEvent, ScorecardState
 from .services import appeals, lifecycle
 from .views import _forbidden, _scorecard
 
@@ -86,6 +86,13 @@ def _queue(request, person, scorecard: Scorecard, typed: dict | None = None, sta
             "effects": Effect.choices,
             "typed": typed or {},
             "until": lifecycle.appeal_until(scorecard),
+            # The period's record (every transition and decision) for the office and leaders.
+            "events": ScorecardEvent.objects.filter(
+                scorecard__organization=scorecard.organization_id,
+                scorecard__period=scorecard.period,
+            ).select_related("actor")
+            if policy.sees_every_department(person)
+            else [],
         },
         status=status,
     )

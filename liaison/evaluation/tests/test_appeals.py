@@ -321,6 +321,13 @@ def test_the_office_accepts_from_its_queue_and_a_refusal_keeps_the_choice(h, car
     assert appeal.state == AppealState.ACCEPTED
     latest = selectors.latest_scorecard(h.organization, PAST)
     assert latest.lines.get(department__code="XXK").values["on_time"]["numerator"] == 2
+    timeline = get_page(h.p["office"], "appeals/").content.decode()
+    for kind in ("provisional", "appeal", "appeal_filed", "appeal_accepted", "recomputed"):
+        assert f'data-testid="event-{kind}"' in timeline
+    assert (
+        'data-testid="scorecard-record"'
+        not in get_page(h.p["xxk_head"], "appeals/").content.decode()
+    )
     drill = get_page(h.p["xxk_head"], "departments/XXK/on_time/").content.decode()
     assert drill.count('data-testid="record-adjusted"') == 1
 
