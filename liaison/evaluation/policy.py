@@ -9,7 +9,12 @@
 - compute a scorecard: the coordinating office. Reading a period that was never computed
   computes it on demand, for whoever may see it (recorded as computed by nobody);
 - the indicator catalogue (definitions, directions, targets) is published to everyone in
-  the organization.
+  the organization;
+- move a scorecard through its lifecycle: the coordinating office (the reviewer is not who
+  computed it: services/lifecycle.py); approve it as final: the leading group or the head
+  of the organization;
+- appeal against a record: the department's head, deputy or liaison officer; decide an
+  appeal: the coordinating office, never the person who filed it.
 
 A person who may see a department's line may also open the records behind its figures;
 each record's matter is shown only to who may see that matter (liaison.matters.selectors).
