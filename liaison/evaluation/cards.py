@@ -36,6 +36,11 @@ class Column:
         return self.measure == Measure.RATE
 
     @property
+    def is_score(self) -> bool:
+        """A mean score (the peer score): its numerator is a sum of points, not records."""
+        return self.measure == Measure.SCORE
+
+    @property
     def target_text(self) -> str:
         if self.target is None:
             return ""
@@ -78,6 +83,8 @@ def shown(value: float | None, measure: str) -> str:
         return "–"
     if measure == Measure.RATE:
         return f"{value * 100:.1f}%"
+    if measure == Measure.SCORE:
+        return f"{value:.1f}"
     return f"{value:g}"
 
 

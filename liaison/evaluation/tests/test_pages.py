@@ -176,6 +176,21 @@ def test_a_unit_that_is_not_a_matter_says_what_it_is(h):
     assert '<a href="/meetings/7/">周例会（赵信息）</a>' in body and "record-masked" not in body
 
 
+def test_a_mean_score_shows_its_value_and_opens_its_ballots(h):
+    """The peer score's numerator is a sum of points: the page shows the mean and n, and n
+    opens the n ballots behind it."""
+    ballots = [Record(None, "", True, None, None, label=f"ballot {n}", url="") for n in range(5)]
+    fake(h, "peer", {"XXK": (420, 5)}, measure=Measure.SCORE, records={"XXK": ballots})
+    shown(h)
+    body = page(h.p["office"], "").content.decode()
+    assert "84.0" in body and ">420<" not in body
+    link = re.search(r'href="([^"]+)" data-testid="denominator-XXK-peer" data-count="5"', body)
+    records = drill(h.p["office"], link[1]).content.decode()
+    assert records.count('data-testid="record"') == 5
+    card = page(h.p["office"], "departments/XXK/").content.decode()
+    assert 'data-testid="numerator-XXK-peer"' not in card and "84.0" in card
+
+
 def test_the_ledger_opens_in_a_spreadsheet(h, figures):
     response = page(h.p["office"], "scorecard.xlsx")
     assert response.status_code == 200
