@@ -144,6 +144,7 @@ def test_the_records_behind_a_figure(h, matters):
         "counted": True,
         "due": "2025-11-04T01:00:00+08:00",
         "at": "2025-11-04T00:00:00+08:00",
+        "adjusted": "",  # not adjusted by an appeal
     }
     assert body[1]["matter"] == other.pk and body[2]["number"] == "N-1"
 
