@@ -5,7 +5,16 @@ from django.contrib import admin
 
 from liaison.core.admin import ReadOnlyMixin
 
-from .models import EvaluationSettings, Scorecard, ScorecardLine, Target, Weight
+from .models import (
+    Adjustment,
+    Appeal,
+    EvaluationSettings,
+    Scorecard,
+    ScorecardLine,
+    Talk,
+    Target,
+    Weight,
+)
 
 
 @admin.register(EvaluationSettings)
@@ -38,3 +47,25 @@ class ScorecardAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["organization", "state", "period"]
     list_select_related = ["organization", "computed_by"]
     inlines = [LineInline]
+
+
+# Appeals, their adjustments and the 约谈 talks: read-only, changed through the services.
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["scorecard", "department", "indicator", "matter", "state", "effect"]
+    list_filter = ["state"]
+    list_select_related = ["scorecard", "department", "matter"]
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["period", "indicator", "department", "matter", "effect", "made_by", "made_at"]
+    list_select_related = ["department", "matter", "made_by"]
+
+
+@admin.register(Talk)
+class TalkAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["department", "earlier", "later", "matter"]
+    list_select_related = ["department", "matter"]

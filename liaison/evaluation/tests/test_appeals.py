@@ -9,7 +9,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -348,3 +350,16 @@ def test_the_next_step_says_what_it_does_before_it_is_taken(h, card, monday):
     )
     card.refresh_from_db()
     assert card.state == ScorecardState.PUBLISHED
+
+
+def test_the_admin_shows_appeals_and_adjustments_read_only(h, card, matters, client):
+    filed = appeal(h.p["xxk_head"], matters[0]).json()
+    decide(h.p["office"], filed["id"], accept=True)
+    get_user_model().objects.create_superuser("root", password="pass-1234-word")
+    client.login(username="root", password="pass-1234-word")
+    for name, obj in (("appeal", Appeal.objects.get()), ("adjustment", Adjustment.objects.get())):
+        assert client.get(reverse(f"admin:evaluation_{name}_changelist")).status_code == 200
+        change = reverse(f"admin:evaluation_{name}_change", args=[obj.pk])
+        assert client.get(change).status_code == 200
+        assert client.get(reverse(f"admin:evaluation_{name}_add")).status_code == 403
+    assert client.get(reverse("admin:evaluation_talk_changelist")).status_code == 200
