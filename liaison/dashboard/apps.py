@@ -6,3 +6,12 @@ class DashboardConfig(AppConfig):
     name = "liaison.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self):
+        # The morning briefs in the periodic sweep (liaison.deadlines.sweep), before the
+        # inbox's step (40) so that the same sweep sends their e-mails.
+        from liaison.deadlines import sweep
+
+        from . import brief
+
+        sweep.register("dashboard.brief", brief.send_briefs, order=35)
