@@ -8,8 +8,10 @@ department heads, in their own language, of at most four sections of at most fiv
 - replies due today or on the next working day.
 
 Who gets which comes from policy.role_of; the lists and their links from the dashboard's
-selectors. A person with nothing in any section gets nothing. Turning e-mail off in the
-notification preferences turns the brief off (the preferences have no per-kind switches).
+selectors. A department head's brief also goes, as figures alone, to the group robots of
+the departments they head. A person with nothing in any section gets nothing. Turning
+e-mail off in the notification preferences turns the brief off (the preferences have no
+per-kind switches).
 There is no reports area yet, so the research's "reports missing" section has no source."""
 
 import datetime
@@ -23,11 +25,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from liaison.inbox.models import Delivery, DeliveryKind, NotificationPreference
+from liaison.inbox.models import Delivery, DeliveryKind, NotificationPreference, WebhookChannel
 from liaison.inbox.services import site_url
 from liaison.matters import selectors as matters
 from liaison.matters.models import OPEN_STATES, EventType, Matter, MatterEvent
-from liaison.org.models import LeaderInCharge, Organization, Person, Position
+from liaison.org.models import LeaderInCharge, Organization, Person, Position, PositionRole
 from liaison.org.roles import HEAD_ROLES, ORGANIZATION_HEAD_TITLES
 from liaison.worktime.services import snapshot_for
 
@@ -264,7 +266,44 @@ def _send(person: Person, now, today) -> int:
                 next_attempt_at=now,
                 created_at=now,
             )
+            Delivery.objects.bulk_create(_robot_copies(brief, today, now))
     except IntegrityError:
         return 0
     logger.info("Morning brief for %s", person)
     return 1
+
+
+def _robot_copies(brief: Brief, today, now) -> list[Delivery]:
+    """The head's brief as figures alone (no titles: a group chat is wider than who may
+    see each matter) to the group robots of the departments they head; only the head
+    proper, so that a department's robot posts one brief a day, not one per deputy."""
+    if brief.role != policy.Role.HEAD:
+        return []
+    headed = Position.objects.current().filter(person=brief.person, role=PositionRole.HEAD)
+    channels = list(
+        WebhookChannel.objects.filter(
+            department_id__in=headed.values("department_id"), is_active=True
+        ).select_related("department")
+    )
+    if not channels:
+        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        names = "、".join(sorted({c.department.name for c in channels}))
+        title = _("Morning brief of %(department)s, %(day)s") % {
+            "department": names,
+            "day": today.isoformat(),
+        }
+        text = "；".join(
+            _("%(title)s: %(count)d") % {"title": s.title, "count": s.total} for s in brief.sections
+        )
+    url = site_url(selectors.list_url("queue"))
+    return [
+        Delivery(
+            kind=DeliveryKind.WEBHOOK,
+            channel=channel,
+            payload={"title": title, "text": text, "url": url},
+            next_attempt_at=now,
+            created_at=now,
+        )
+        for channel in channels
+    ]

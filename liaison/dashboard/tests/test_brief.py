@@ -13,7 +13,12 @@ from django.utils import timezone, translation
 from liaison.dashboard import brief
 from liaison.dashboard.models import SentBrief
 from liaison.deadlines.sweep import run_sweep
-from liaison.inbox.models import Delivery, NotificationPreference
+from liaison.inbox.models import (
+    Delivery,
+    NotificationPreference,
+    WebhookChannel,
+    WebhookPlatform,
+)
 from liaison.matters import services
 from liaison.matters.models import Matter, State
 from liaison.matters.tests.factories import MatterFactory, build_hospital
@@ -162,3 +167,23 @@ def test_e_mail_turned_off_means_no_brief(h, clock):
     brief.send_briefs()
     assert not briefs_of(h.p["xxk_head"])
     assert briefs_of(h.p["xxk_deputy"])
+
+
+def test_a_heads_brief_goes_as_figures_to_their_departments_group_robot(h, clock):
+    xxk, yjk = (
+        WebhookChannel.objects.create(
+            organization=h.organization,
+            department=h.d[code],
+            platform=WebhookPlatform.WECOM,
+            name=code,
+            url=f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={code}",
+        )
+        for code in ("XXK", "YJK")
+    )
+    clock.move_to(at(MONDAY, 7, 30))
+    brief.send_briefs()
+    brief.send_briefs()
+    [copy] = Delivery.objects.filter(channel=xxk)  # the head's, not the deputy's too
+    assert "信息科" in copy.payload["title"] and "机房漏水" not in copy.payload["text"]
+    assert copy.payload["url"].startswith("https://liaison.example/matters/")
+    assert not Delivery.objects.filter(channel=yjk).exists()  # 药剂科: nothing to tell
