@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison.communication.demo import build_demo_communication
 from liaison.deadlines.sweep import run_sweep
+from liaison.evaluation.demo import build_demo_evaluation
 from liaison.inbox.models import Delivery
 from liaison.matters.demo import build_demo_matters
 from liaison.matters.models import State
@@ -61,6 +62,14 @@ class Command(BaseCommand):
             swept = run_sweep()
             done = ", ".join(f"{key} {value}" for key, value in sorted(swept.items()))
             self.stdout.write(f"Clocks caught up: {done or 'nothing was due'}.")
+            evaluation = build_demo_evaluation(organization)
+            cards = ", ".join(f"{code} {state}" for code, state in evaluation.scorecards.items())
+            self.stdout.write(self.style.SUCCESS(f"Computed scorecards: {cards}."))
+            if evaluation.peer_round:
+                self.stdout.write(
+                    f"Peer round {evaluation.peer_round.period}: {evaluation.answered} of "
+                    f"{evaluation.ballots} ballots answered, {evaluation.peer_round.state}."
+                )
         series = build_demo_meetings(organization)
         self.stdout.write(self.style.SUCCESS(f"Scheduled {len(series)} meeting series."))
         notices = build_demo_notices(organization)
