@@ -187,3 +187,17 @@ def test_a_heads_brief_goes_as_figures_to_their_departments_group_robot(h, clock
     assert "信息科" in copy.payload["title"] and "机房漏水" not in copy.payload["text"]
     assert copy.payload["url"].startswith("https://liaison.example/matters/")
     assert not Delivery.objects.filter(channel=yjk).exists()  # 药剂科: nothing to tell
+
+
+def test_replies_due_today_or_the_next_working_day(h, clock):
+    english(h, "xxk_head")
+    wednesday, thursday = MONDAY + datetime.timedelta(days=2), MONDAY + datetime.timedelta(days=3)
+    for title, due in (("门禁失灵", at(wednesday, 10)), ("打印机卡纸", at(thursday, 10))):
+        matter = MatterFactory(originator=h.p["mzb_staff"], by=h, state=State.ACCEPTED, title=title)
+        Matter.objects.filter(pk=matter.pk).update(reply_due=due)
+    clock.move_to(at(MONDAY, 7, 30))
+    brief.send_briefs()
+    [mail] = briefs_of(h.p["xxk_head"])
+    due = mail["body"].split("Replies due today or the next working day")[1].split("■")[0]
+    # Tuesday is a holiday: Wednesday is the next working day, Thursday is not yet.
+    assert "门禁失灵" in due and "打印机卡纸" not in due
