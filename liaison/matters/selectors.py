@@ -65,6 +65,13 @@ def reach_of(person: Person) -> Reach:
     )
 
 
+def sees_all_matters(person: Person, reach: Reach | None = None) -> bool:
+    """Whether visible_matters gives the person every matter of their organization (but
+    others' drafts): a read of what only exists for submitted matters (supervisions,
+    events) may then filter by the organization instead of by the matters seen."""
+    return (reach or reach_of(person)).sees_all
+
+
 def _department_q(ids) -> Q:
     ids = list(ids)
     return (

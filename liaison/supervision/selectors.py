@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from liaison.matters.selectors import visible_matters
+from liaison.matters.selectors import sees_all_matters, visible_matters
 from liaison.org.models import Department, Person
 from liaison.org.roles import office_ids
 
@@ -45,7 +45,16 @@ def _last_state():
 
 
 def supervisions_for(scope: BoardScope) -> QuerySet[Supervision]:
-    supervisions = Supervision.objects.filter(matter__in=visible_matters(scope.person).values("pk"))
+    person = scope.person
+    if sees_all_matters(person):
+        # A draft is never supervised, so they see the organization's supervisions: those
+        # of its offices (a supervising department is one). Filtered by the departments,
+        # the query starts from them, not from every matter of the organization.
+        supervisions = Supervision.objects.filter(
+            supervising_department__organization_id=person.organization_id
+        )
+    else:
+        supervisions = Supervision.objects.filter(matter__in=visible_matters(person).values("pk"))
     if not scope.everything:
         supervisions = supervisions.filter(
             Q(matter__lead_department_id__in=scope.departments)
