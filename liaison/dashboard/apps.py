@@ -8,10 +8,11 @@ class DashboardConfig(AppConfig):
     verbose_name = _("Dashboard")
 
     def ready(self):
-        # The morning briefs in the periodic sweep (liaison.deadlines.sweep), before the
-        # inbox's step (40) so that the same sweep sends their e-mails.
+        # The morning briefs in the periodic sweep (liaison.deadlines.sweep), after the
+        # inbox's step (40): they queue their own deliveries, and the other areas' counts
+        # of what a sweep hands to the mail stay theirs.
         from liaison.deadlines import sweep
 
         from . import brief
 
-        sweep.register("dashboard.brief", brief.send_briefs, order=35)
+        sweep.register("dashboard.brief", brief.send_briefs, order=45)

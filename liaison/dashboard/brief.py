@@ -17,6 +17,7 @@ There is no reports area yet, so the research's "reports missing" section has no
 import datetime
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -25,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from liaison.inbox import tasks
 from liaison.inbox.models import Delivery, DeliveryKind, NotificationPreference, WebhookChannel
 from liaison.inbox.services import site_url
 from liaison.matters import selectors as matters
@@ -258,7 +260,7 @@ def _send(person: Person, now, today) -> int:
             SentBrief.objects.create(person=person, day=today, created_at=now, empty=brief is None)
             if brief is None:
                 return 0
-            Delivery.objects.create(
+            mail_delivery = Delivery.objects.create(
                 kind=DeliveryKind.EMAIL,
                 recipient=person,
                 address=person.email,
@@ -266,11 +268,21 @@ def _send(person: Person, now, today) -> int:
                 next_attempt_at=now,
                 created_at=now,
             )
-            Delivery.objects.bulk_create(_robot_copies(brief, today, now))
+            robots = Delivery.objects.bulk_create(_robot_copies(brief, today, now))
+            ids = [mail_delivery.pk, *(d.pk for d in robots)]
+            transaction.on_commit(partial(_enqueue, ids), robust=True)
     except IntegrityError:
         return 0
     logger.info("Morning brief for %s", person)
     return 1
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    """After commit, as the inbox does: rows a lost task leaves wait for the next sweep."""
+    try:
+        tasks.deliver_deliveries.enqueue(delivery_ids)
+    except Exception:
+        logger.exception("Could not queue the brief's deliveries %s", delivery_ids)
 
 
 def _robot_copies(brief: Brief, today, now) -> list[Delivery]:
