@@ -300,12 +300,12 @@ def _robot_copies(brief: Brief, today, now) -> list[Delivery]:
     if not channels:
         return []
     with translation.override(settings.LANGUAGE_CODE):
-        names = "、".join(sorted({c.department.name for c in channels}))
+        names = " · ".join(sorted({c.department.name for c in channels}))
         title = _("Morning brief of %(department)s, %(day)s") % {
             "department": names,
             "day": today.isoformat(),
         }
-        text = "；".join(
+        text = " · ".join(
             _("%(title)s: %(count)d") % {"title": s.title, "count": s.total} for s in brief.sections
         )
     url = site_url(selectors.list_url("queue"))
