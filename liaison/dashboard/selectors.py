@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,7 +30,12 @@ TREND_LENGTH = 6
 
 def list_url(tab: str = "all", **filters) -> str:
     """The matters list (the to-do page's tab) with these filters."""
-    return reverse("matters:todo") + "?" + urlencode({"tab": tab, **filters})
+    return _list_url(reverse("matters:todo"), tab, **filters)
+
+
+def _list_url(todo: str, tab: str = "all", **filters) -> str:
+    # `todo`: the list's address, reversed once for the hundreds of a department table.
+    return todo + "?" + urlencode({"tab": tab, **filters})
 
 
 def _overdue(now: datetime.datetime) -> Q:
@@ -85,6 +90,7 @@ def load(
         )
     )
     rows, overdue, escalated = [], 0, 0
+    todo = reverse("matters:todo")
     for department_id, late, up in held:
         overdue, escalated = overdue + late, escalated + up
         department = departments.get(department_id)
@@ -97,8 +103,8 @@ def load(
         rows.append(
             DepartmentRow(
                 department,
-                Figure(late, list_url(holder=department.code, overdue="on")),
-                Figure(up, list_url(holder=department.code, state=State.ESCALATED)),
+                Figure(late, _list_url(todo, holder=department.code, overdue="on")),
+                Figure(up, _list_url(todo, holder=department.code, state=State.ESCALATED)),
             )
         )
     rows.sort(key=lambda r: (-r.overdue.value, -r.escalated.value, r.department.code))
@@ -313,22 +319,19 @@ def queue_by_age(visible: QuerySet, bands: list[AgeBand]) -> list[tuple[str, lis
 
 
 def moves_since(visible: QuerySet, since: datetime.date) -> dict[str, Figure]:
-    """Matters returned and matters transferred since the day (one grouped query)."""
+    """Matters returned and matters transferred since the day, among those seen."""
     kinds = [EventType.RETURNED, EventType.TRANSFERRED]
-    # The week's events name a few matters, looked up among those seen; a filter of the
-    # events by the matters seen would first list every visible matter's id.
-    counts = {
-        kind: visible.filter(
-            pk__in=MatterEvent.objects.filter(type=kind, at__gte=_midnight(since)).values(
-                "matter_id"
-            )
-        )
+    # Each of the week's few events asks whether its matter is seen (by its id): a filter
+    # by the list of matters seen would list every one of them first.
+    seen = visible.filter(pk=OuterRef("matter_id"))
+    counts = dict(
+        MatterEvent.objects.filter(Exists(seen), type__in=kinds, at__gte=_midnight(since))
         .order_by()
-        .count()
-        for kind in kinds
-    }
+        .values_list("type")
+        .annotate(n=Count("matter_id", distinct=True))
+    )
     return {
-        kind: Figure(counts[kind], list_url(event=kind, event_from=since.isoformat()))
+        kind: Figure(counts.get(kind, 0), list_url(event=kind, event_from=since.isoformat()))
         for kind in kinds
     }
 

@@ -77,6 +77,8 @@ class MatterEvent(Event):
                 condition=Q(type=EventType.URGED),
                 name="matters_event_urged",
             ),
+            # The dashboard: the matters returned or transferred since a day.
+            models.Index(fields=["type", "at", "matter"], name="matters_event_type_at"),
         ]
 
     def __str__(self) -> str:
