@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from liaison.matters.demo import HISTORY_DAYS
+from liaison.notices.models import Receipt
 from liaison.org.models import Organization, Person
 from liaison.org.roles import coordinating_department, heads_of, organization_heads
 from liaison.worktime.domain import Amount, Unit, add_working_time
 from liaison.worktime.services import snapshot_for
 
 from . import periods
-from .models import PeerRound, Satisfaction, ScorecardState
+from .models import PeerRound, Satisfaction, ScorecardEventType, ScorecardState
 from .services import compute, lifecycle, rounds
 
 SEED = 2026
@@ -102,9 +103,26 @@ def _peer_round(organization, quarter, office: Person, now, rng, result) -> date
     return closes
 
 
-def _walk(scorecard, office: Person, reviewer: Person, approver: Person, now, traveller) -> str:
+def _read(notice_id: int, rng: random.Random, diligence: dict, now) -> None:
+    """The published scorecard is read, sooner or later or never, department by
+    department (its notice-reading rate counts in the next scorecards)."""
+    receipts = Receipt.objects.filter(notice=notice_id, delivered_at__isnull=False)
+    chosen = []
+    for receipt in receipts:
+        share = diligence.setdefault(receipt.department_id, rng.choice((0.95, 0.85, 0.7, 0.5)))
+        if rng.random() < share:
+            late = rng.random() > share  # the less diligent also read later
+            minutes = rng.randint(600, 6000) if late else rng.randint(5, 480)
+            receipt.read_at = min(receipt.delivered_at + datetime.timedelta(minutes=minutes), now)
+            receipt.read_via = "page"
+            chosen.append(receipt)
+    Receipt.objects.bulk_update(chosen, ["read_at", "read_via"])
+
+
+def _walk(scorecard, people: tuple, now, traveller, read) -> str:
     """Provisional and open for appeal at once; reviewed, final and published once the
     appeal window is over, if that is before now."""
+    office, reviewer, approver = people
     lifecycle.advance(scorecard, office)
     lifecycle.advance(scorecard, office)
     after_window = lifecycle.appeal_until(scorecard) + datetime.timedelta(hours=1)
@@ -114,6 +132,8 @@ def _walk(scorecard, office: Person, reviewer: Person, approver: Person, now, tr
     lifecycle.advance(scorecard, reviewer)
     lifecycle.advance(scorecard, approver)
     lifecycle.advance(scorecard, office)
+    published = scorecard.events.get(type=ScorecardEventType.PUBLISHED)
+    read(published.data["notice"])
     return ScorecardState.PUBLISHED
 
 
@@ -142,6 +162,12 @@ def build_demo_evaluation(organization: Organization, *, seed: int = SEED) -> De
     office = Person.objects.get(organization=organization, user__username="yuanban")
     reviewer = heads_of(coordinating_department(organization))[0]
     approver = organization_heads(organization)[0]
+    people = (office, reviewer, approver)
+    diligence: dict[int, float] = {}
+
+    def read(notice_id):
+        _read(notice_id, rng, diligence, now)
+
     result = DemoEvaluation()
     current = periods.current(now)
     with transaction.atomic():
@@ -162,6 +188,6 @@ def build_demo_evaluation(organization: Organization, *, seed: int = SEED) -> De
             moment = min(moment, now - datetime.timedelta(hours=1))
             with time_machine.travel(moment, tick=False) as traveller:
                 scorecard = compute(organization, period, office)
-                state = _walk(scorecard, office, reviewer, approver, now, traveller)
+                state = _walk(scorecard, people, now, traveller, read)
             result.scorecards[period.code] = state
     return result

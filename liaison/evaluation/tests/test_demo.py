@@ -21,6 +21,7 @@ from liaison.evaluation.models import (
     Standing,
 )
 from liaison.matters.demo import build_demo_matters
+from liaison.notices.models import Receipt
 from liaison.org.demo import build_demo_hospital
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,16 @@ def test_every_period_of_the_history_has_a_scorecard_and_the_running_ones_are_dr
     ]
     walked = ScorecardEvent.objects.filter(scorecard=published, type__in=lifecycle)
     assert list(walked.order_by("at", "pk").values_list("type", flat=True)) == lifecycle
+
+
+def test_a_published_scorecard_is_read_by_most_but_not_all(demo):
+    organization, _result = demo
+    event = ScorecardEvent.objects.filter(
+        scorecard__organization=organization, type=ScorecardEventType.PUBLISHED
+    ).first()
+    receipts = Receipt.objects.filter(notice=event.data["notice"])
+    read = receipts.filter(read_at__isnull=False).count()
+    assert receipts.count() // 2 < read < receipts.count()
 
 
 def test_departments_are_ranked_with_a_red_list(demo):
