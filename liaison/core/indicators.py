@@ -67,6 +67,10 @@ class Indicator:
     compute: Callable[..., dict[int, Figure]]
     # (organization, period, department) → the records behind that department's figure.
     records: Callable[..., Iterable[Record]]
+    # Whether its units are the department's own work, the evidence a rank rests on (the
+    # minimum sample): a notice's receipts or a meeting's seats reach every department
+    # alike and would rank one that handled nothing.
+    sample: bool = True
 
 
 _catalogue: dict[str, Indicator] = {}

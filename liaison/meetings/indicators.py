@@ -129,5 +129,6 @@ INDICATORS = [
         target=None,
         compute=_figures,
         records=_records,
+        sample=False,
     ),
 ]

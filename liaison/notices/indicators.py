@@ -133,5 +133,6 @@ INDICATORS = [
         target=None,
         compute=_figures,
         records=_records,
+        sample=False,
     ),
 ]

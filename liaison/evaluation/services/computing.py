@@ -63,7 +63,11 @@ def _results(
                 "met": scoring.met(i, value, targets.get(i.code)),
             }
         units = max(
-            (values[i.code]["denominator"] for i in indicators if i.measure == Measure.RATE),
+            (
+                values[i.code]["denominator"]
+                for i in indicators
+                if i.measure == Measure.RATE and i.sample
+            ),
             default=0,
         )
         scores = {code: v["score"] for code, v in values.items()}

@@ -11,8 +11,9 @@
   so that an indicator without units neither helps nor hurts (the weights are
   renormalised over those present); None when no weighted indicator has a value, and
   when the department has no unit in any rate (counts alone do not make a score);
-- units: the largest denominator among the department's rate indicators (its largest body
-  of evidence); below the minimum sample it is not ranked (样本不足);
+- units: the largest denominator among the department's rate indicators of its own work
+  (not notice receipts nor meeting seats, which reach every department alike): its
+  largest body of evidence; below the minimum sample it is not ranked (样本不足);
 - ranks within a kind of department: score descending, ties by units descending, then by
   department code; the red list is the first LISTED, the black list the last LISTED of
   those not already on the red list (with fewer than 2 × LISTED ranked, the black list is

@@ -34,6 +34,7 @@ def fake(
     measure: Measure = Measure.RATE,
     target: float | None = None,
     records: dict | None = None,
+    sample: bool = True,
 ) -> Indicator:
     """Registers an indicator counting `figures`: {department code: (numerator,
     denominator)}, or a function of the period returning that; `records`: {department
@@ -55,6 +56,7 @@ def fake(
         target=target,
         compute=compute,
         records=records_of,
+        sample=sample,
     )
     indicators.register(made)
     return made

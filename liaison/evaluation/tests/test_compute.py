@@ -92,6 +92,14 @@ def test_below_the_minimum_sample_a_department_is_shown_but_not_ranked(h, past, 
     assert (yjk.ranked, yjk.rank, yjk.reason) == (True, 1, "")
 
 
+def test_notice_receipts_alone_do_not_make_the_sample(h, past, figures):
+    """Every department receives notices: 40 receipts do not rank one that handled 4 units."""
+    fake(h, "read", {"YJK": (40, 40)}, sample=False)
+    yjk = lines(services.compute(h.organization, past, h.p["office"]))["YJK"]
+    assert yjk.units == 4 and yjk.values["read"]["denominator"] == 40
+    assert (yjk.ranked, yjk.reason) == (False, Unranked.SAMPLE)
+
+
 def test_departments_are_ranked_within_their_kind(h, past):
     fake(h, "on_time", {"XXK": (9, 10), "MZB": (9, 10), "YB": (8, 8), "EK": (1, 10)})
     by_code = lines(services.compute(h.organization, past, h.p["office"]))
