@@ -81,48 +81,50 @@ def load(
     visible: QuerySet, departments: dict[int, Department], scope: frozenset | None, now
 ) -> Load:
     """`scope`: the departments whose rows are shown (None: all)."""
-    held = (
-        visible.filter(state__in=OPEN_STATES)
-        .order_by()
-        .values_list("owner_department_id")
-        .annotate(
-            overdue=Count("pk", filter=_overdue(now)),
-            escalated=Count("pk", filter=Q(state=State.ESCALATED)),
+    # Two ranges of the deadline index, the overdue and the escalated matters, rather than
+    # every open matter; the escalated ones give the ladder too.
+    late = Counter(
+        dict(
+            visible.filter(_overdue(now))
+            .order_by()
+            .values_list("owner_department_id")
+            .annotate(n=Count("pk"))
         )
     )
-    rows, overdue, escalated = [], 0, 0
+    up, rungs = Counter(), Counter()
+    for department_id, level, n in (
+        visible.filter(state=State.ESCALATED)
+        .order_by()
+        .values_list("owner_department_id", "escalation_level")
+        .annotate(n=Count("pk"))
+    ):
+        up[department_id] += n
+        rungs[level] += n
+    rows = []
     todo = reverse("matters:todo")
-    for department_id, late, up in held:
-        overdue, escalated = overdue + late, escalated + up
+    for department_id in late.keys() | up.keys():
         department = departments.get(department_id)
-        if (
-            department is None
-            or not (late or up)
-            or (scope is not None and department_id not in scope)
-        ):
+        if department is None or (scope is not None and department_id not in scope):
             continue
         rows.append(
             DepartmentRow(
                 department,
-                Figure(late, _list_url(todo, holder=department.code, overdue="on")),
-                Figure(up, _list_url(todo, holder=department.code, state=State.ESCALATED)),
+                Figure(late[department_id], _list_url(todo, holder=department.code, overdue="on")),
+                Figure(
+                    up[department_id],
+                    _list_url(todo, holder=department.code, state=State.ESCALATED),
+                ),
             )
         )
     rows.sort(key=lambda r: (-r.overdue.value, -r.escalated.value, r.department.code))
-    rungs = dict(
-        visible.filter(state=State.ESCALATED)
-        .order_by()
-        .values_list("escalation_level")
-        .annotate(n=Count("pk"))
-    )
     ladder = [
         (label, Figure(rungs.get(level, 0), list_url(level=level)))
         for level, label in EscalationLevel.choices
         if level != EscalationLevel.DIRECT
     ]
     return Load(
-        Figure(overdue, list_url(overdue="on")),
-        Figure(escalated, list_url(state=State.ESCALATED)),
+        Figure(sum(late.values()), list_url(overdue="on")),
+        Figure(sum(up.values()), list_url(state=State.ESCALATED)),
         rows,
         ladder,
     )
