@@ -413,7 +413,7 @@ class ScorecardEvent(Event):
 
 class AppealState(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("appeal", "Accepted")
     REJECTED = "rejected", _("Rejected")
 
 
