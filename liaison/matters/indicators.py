@@ -22,7 +22,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -186,18 +185,6 @@ def _clock_indicator(
 # --- Urged matters: the unit is a matter D held at some moment of the period -------------
 
 
-def _urges(period: Period) -> QuerySet[MatterEvent]:
-    """The urges in the period of the outer clock's matter while its department held it."""
-    start, end = _span(period)
-    return MatterEvent.objects.filter(
-        matter_id=OuterRef("matter_id"),
-        type=EventType.URGED,
-        owner_department_id=OuterRef("department_id"),
-        at__gte=start,
-        at__lt=end,
-    )
-
-
 def _held_units(organization: Organization, period: Period) -> QuerySet[Clock]:
     """D's clocks running at some moment of the period."""
     start, end = _span(period)
@@ -250,19 +237,30 @@ def _urged_records(
     rows = (
         _held_units(organization, period)
         .filter(department=department)
-        .annotate(urged_at=Subquery(_urges(period).order_by("at").values("at")[:1]))
         .order_by()
         .values("matter_id", "matter__number")
-        .annotate(due=Max("due"), at=Min("urged_at"))
+        .annotate(due=Max("due"))
         .order_by("due", "matter__number")
+    )
+    # The first urge in the period of each matter while the department held it: from the
+    # period's few urges, not a lookup for every held clock.
+    start, end = _span(period)
+    first_urges = dict(
+        MatterEvent.objects.filter(
+            type=EventType.URGED, owner_department=department, at__gte=start, at__lt=end
+        )
+        .order_by()
+        .values("matter_id")
+        .annotate(at=Min("at"))
+        .values_list("matter_id", "at")
     )
     return [
         Record(
             matter_id=r["matter_id"],
             number=r["matter__number"],
-            counted=r["at"] is not None,
+            counted=r["matter_id"] in first_urges,
             due=r["due"],
-            at=r["at"],
+            at=first_urges.get(r["matter_id"]),
         )
         for r in rows
     ]
