@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from liaison.inbox import tasks
@@ -184,7 +185,7 @@ def payload(brief: Brief, day: datetime.date) -> dict:
     """The e-mail, in the current language."""
     lines = [
         _("Good morning, %(name)s. Your brief for %(day)s:")
-        % {"name": brief.person.name, "day": day.isoformat()},
+        % {"name": brief.person.name, "day": date_format(day, "WEEKDAY_DATE_FORMAT")},
     ]
     for section in brief.sections:
         lines += [
@@ -202,7 +203,9 @@ def payload(brief: Brief, day: datetime.date) -> dict:
         _("Turn e-mail off here to stop the brief: %(url)s")
         % {"url": site_url(reverse("inbox:preferences"))},
     ]
-    subject = "[{}] {}".format(_("Liaison"), _("Morning brief %(day)s") % {"day": day.isoformat()})
+    subject = "[{}] {}".format(
+        _("Liaison"), _("Morning brief %(day)s") % {"day": date_format(day, "WEEKDAY_DATE_FORMAT")}
+    )
     return {"subject": subject, "body": "\n".join(lines)}
 
 
@@ -303,7 +306,7 @@ def _robot_copies(brief: Brief, today, now) -> list[Delivery]:
         names = " · ".join(sorted({c.department.name for c in channels}))
         title = _("Morning brief of %(department)s, %(day)s") % {
             "department": names,
-            "day": today.isoformat(),
+            "day": date_format(today, "WEEKDAY_DATE_FORMAT"),
         }
         text = " · ".join(
             _("%(title)s: %(count)d") % {"title": s.title, "count": s.total} for s in brief.sections
