@@ -127,7 +127,8 @@ def round_detail(request, pk):
         return render(request, "evaluation/forbidden.html", status=403)
     peer_round = get_object_or_404(PeerRound, pk=pk, organization=person.organization)
     codes_form, issued = None, []
-    if policy.may_run_rounds(person):
+    # Codes are offered while the round takes ballots: a closed round takes none.
+    if policy.may_run_rounds(person) and peer_round.state == RoundState.OPEN:
         codes_form = CodesForm(request.POST or None, organization=person.organization)
         if request.method == "POST" and codes_form.is_valid():
             try:

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from liaison.evaluation.models import PeerBallot
+from liaison.evaluation.models import PeerBallot, PeerRound, RoundState
 from liaison.evaluation.services import rounds
 
 from .test_api import api
@@ -191,3 +191,14 @@ def test_the_office_opens_a_round_and_issues_codes_on_the_pages(worked):
         == 403
     )
     assert page(h.p["outsider"]).get("/evaluation/rounds/").status_code == 403
+
+
+def test_a_closed_round_offers_no_codes(worked):
+    h = worked
+    office = page(h.p["office"])
+    office.post("/evaluation/rounds/open/", {"period": "2026-Q4"})
+    peer_round = PeerBallot.objects.first().round
+    url = f"/evaluation/rounds/{peer_round.pk}/"
+    assert 'data-testid="codes-form"' in office.get(url).content.decode()
+    PeerRound.objects.filter(pk=peer_round.pk).update(state=RoundState.CLOSED)
+    assert 'data-testid="codes-form"' not in office.get(url).content.decode()
