@@ -12,7 +12,8 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.evaluation.models import Scorecard, ScorecardLine
+from liaison.evaluation import policy as evaluation_policy
+from liaison.evaluation.models import Scorecard, ScorecardLine, ScorecardState
 from liaison.matters import selectors as matters
 from liaison.matters.models import OPEN_STATES, EscalationLevel, EventType, MatterEvent, State
 from liaison.meetings.models import Decision
@@ -229,13 +230,13 @@ def trend(organization: Organization, scope: frozenset | None) -> Trend:
     return result
 
 
-def latest_scorecard(organization: Organization) -> Scorecard | None:
-    """The latest computation of the most recent period computed."""
-    return (
-        Scorecard.objects.filter(organization=organization)
-        .order_by("-start", "-computed_at", "-pk")
-        .first()
-    )
+def latest_scorecard(organization: Organization, shown: bool = False) -> Scorecard | None:
+    """The latest computation of the most recent period computed; `shown`: of those the
+    departments have been shown (a draft is the office's and the leaders' only)."""
+    cards = Scorecard.objects.filter(organization=organization)
+    if shown:
+        cards = cards.exclude(state=ScorecardState.DRAFT)
+    return cards.order_by("-start", "-computed_at", "-pk").first()
 
 
 @dataclass
@@ -365,7 +366,9 @@ def head_card(person: Person, reach, departments: frozenset[int], now) -> Card:
         .order_by()
         .aggregate(open=Count("pk"), overdue=Count("pk", filter=_overdue(now)))
     )
-    card = latest_scorecard(person.organization)
+    card = latest_scorecard(
+        person.organization, shown=not evaluation_policy.sees_every_department(person)
+    )
     lines = _lines([card], None)[card.pk] if card else []
     own = [line for line in lines if line.department_id in departments]
     return Card(

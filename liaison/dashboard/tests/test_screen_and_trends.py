@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.evaluation.models import Scorecard, ScorecardLine
+from liaison.evaluation.models import Scorecard, ScorecardLine, ScorecardState
 from liaison.matters.models import Matter, State
 from liaison.matters.tests.factories import MatterFactory
 
@@ -69,7 +69,7 @@ def test_only_who_sees_every_matter_opens_the_screen(client, h):
         assert client.get(FIGURES).status_code == 403, key
 
 
-def scorecard(h, period, start, lines):
+def scorecard(h, period, start, lines, state=ScorecardState.PUBLISHED):
     zone = timezone.get_current_timezone()
     begin = datetime.datetime(*start, 1, tzinfo=zone)
     card = Scorecard.objects.create(
@@ -82,6 +82,7 @@ def scorecard(h, period, start, lines):
         targets={},
         definitions={},
         minimum_sample=5,
+        state=state,
     )
     for code, (on_time, due, satisfied, rated) in lines.items():
         ScorecardLine.objects.create(
@@ -129,3 +130,11 @@ def test_a_head_s_card_sets_their_rates_against_the_hospital_s(client, h):
     card = client.get(reverse("dashboard:dashboard")).context["card"]
     assert (card.on_time, card.hospital_on_time) == (0.9, 0.5)
     assert (card.satisfaction, card.hospital_satisfaction) == (0.8, 0.4)
+
+
+def test_a_head_s_card_does_not_read_a_draft_the_departments_were_not_shown(client, h):
+    scorecard(h, "2026-10", (2026, 10), {"XXK": (9, 10, 4, 5), "ZWK": (1, 10, 0, 5)})
+    scorecard(h, "2026-11", (2026, 11), {"XXK": (2, 10, 1, 5)}, state=ScorecardState.DRAFT)
+    client.force_login(h.p["xxk_head"].user)
+    card = client.get(reverse("dashboard:dashboard")).context["card"]
+    assert (card.period, card.on_time) == ("2026-10", 0.9)
