@@ -176,6 +176,12 @@ def test_a_unit_that_is_not_a_matter_says_what_it_is(h):
     assert '<a href="/meetings/7/">周例会（赵信息）</a>' in body and "record-masked" not in body
 
 
+def test_the_scorecard_leads_to_the_peer_evaluation_rounds(h, figures):
+    body = page(h.p["xxk_head"], "").content.decode()
+    link = re.search(r'href="([^"]+)" data-testid="rounds-link"', body)
+    assert client(h.p["xxk_head"]).get(link[1]).status_code == 200
+
+
 def test_a_mean_score_shows_its_value_and_opens_its_ballots(h):
     """The peer score's numerator is a sum of points: the page shows the mean and n, and n
     opens the n ballots behind it."""
