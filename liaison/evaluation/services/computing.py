@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from liaison.core.errors import NotAllowed
-from liaison.core.indicators import Indicator, Measure, Period, catalogue
+from liaison.core.indicators import Figure, Indicator, Measure, Period, catalogue
 from liaison.org.models import Department, Organization, Person
 
 from .. import adjustments, periods, policy, selectors
@@ -45,9 +45,11 @@ def _results(
     indicators: list[Indicator],
     weights: dict,
     targets: dict,
+    figures: dict | None = None,
 ) -> list[scoring.Result]:
-    figures = {i.code: i.compute(organization, period) for i in indicators}
-    adjustments.apply(organization, period, indicators, figures)  # accepted appeals
+    if figures is None:
+        figures = {i.code: i.compute(organization, period) for i in indicators}
+        adjustments.apply(organization, period, indicators, figures)  # accepted appeals
     results = []
     for department in departments:
         values = {}
@@ -86,6 +88,28 @@ def _results(
     return results
 
 
+def _stored_figures(
+    organization: Organization, period: Period, indicators: list[Indicator]
+) -> dict | None:
+    """The figures of the latest stored computation of a period that had ended when it ran
+    and counted every one of these indicators (appeals included): scored again with this
+    computation's weights they give the same points as counting again, without counting.
+    None when there is no such computation."""
+    stored = (
+        Scorecard.objects.filter(organization=organization, period=period.code, end__gte=period.end)
+        .order_by("-computed_at", "-pk")
+        .first()
+    )
+    if stored is None or not all(i.code in stored.definitions for i in indicators):
+        return None
+    figures: dict = {i.code: {} for i in indicators}
+    for line in stored.lines.only("department_id", "values"):
+        for code, value in line.values.items():
+            if code in figures:
+                figures[code][line.department_id] = Figure(value["numerator"], value["denominator"])
+    return figures
+
+
 def _store(
     organization: Organization,
     period: Period,
@@ -100,9 +124,12 @@ def _store(
     results = _results(organization, period, departments, indicators, weights, targets)
     scoring.rank(results, minimum_sample)
     for earlier in periods.previous(period, TREND_PERIODS):
+        stored = _stored_figures(organization, earlier, indicators)
         scores = {
             r.department_id: r.score
-            for r in _results(organization, earlier, departments, indicators, weights, targets)
+            for r in _results(
+                organization, earlier, departments, indicators, weights, targets, stored
+            )
         }
         for result in results:
             result.trend.append({"period": earlier.code, "score": scores[result.department_id]})

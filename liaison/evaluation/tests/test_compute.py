@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from liaison.core.errors import NotAllowed
 from liaison.core.indicators import Direction, Measure
-from liaison.evaluation import services
+from liaison.evaluation import periods, services
 from liaison.evaluation.models import (
     EvaluationSettings,
     Scorecard,
@@ -146,6 +146,24 @@ def test_the_trend_scores_the_previous_four_periods(h, past):
         {"period": code, "score": scores[code] * 10.0}
         for code in ("2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3")
     ]
+
+
+def test_the_trend_scores_a_stored_ended_period_again_without_counting_it(h, past):
+    """A period computed after it ended is not counted again for a later trend: its stored
+    figures are scored with the new computation's weights (same points, no counting)."""
+    scores = {"2024-Q3": 4, "2024-Q4": 5, "2025-Q1": 6, "2025-Q2": 7, "2025-Q3": 8, "2025-Q4": 9}
+    counted = []
+
+    def figures(period):
+        counted.append(period.code)
+        return {"XXK": (scores[period.code], 10)}
+
+    fake(h, "on_time", figures)
+    services.compute(h.organization, periods.parse("2025-Q3"), h.p["office"])
+    counted.clear()
+    xxk = lines(services.compute(h.organization, past, h.p["office"]))["XXK"]
+    assert "2025-Q3" not in counted and "2025-Q2" in counted
+    assert xxk.trend[-1] == {"period": "2025-Q3", "score": 80.0}
 
 
 def test_the_scorecard_records_the_rules_it_used(h, past, figures):
