@@ -346,6 +346,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
         "NoticeKindEnum": "liaison.notices.models.NoticeKind.choices",
+        "SatisfactionEnum": "liaison.evaluation.models.Satisfaction.choices",
         "NoticeStateEnum": "liaison.notices.models.NoticeState.choices",
         "AudienceKindEnum": "liaison.notices.models.AudienceKind.choices",
         "PositionRoleEnum": "liaison.org.models.PositionRole.choices",

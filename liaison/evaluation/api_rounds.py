@@ -83,11 +83,11 @@ class CodeSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    overall = serializers.ChoiceField(choices=Satisfaction.values)
-    attitude = serializers.ChoiceField(choices=Satisfaction.values)
-    efficiency = serializers.ChoiceField(choices=Satisfaction.values)
-    quality = serializers.ChoiceField(choices=Satisfaction.values)
-    cooperation = serializers.ChoiceField(choices=Satisfaction.values)
+    overall = serializers.ChoiceField(choices=Satisfaction.choices)
+    attitude = serializers.ChoiceField(choices=Satisfaction.choices)
+    efficiency = serializers.ChoiceField(choices=Satisfaction.choices)
+    quality = serializers.ChoiceField(choices=Satisfaction.choices)
+    cooperation = serializers.ChoiceField(choices=Satisfaction.choices)
     comment = serializers.CharField(
         required=False, allow_blank=True, help_text="required at 40 (不满意) or below"
     )

@@ -89,4 +89,4 @@ def test_asking_the_originator_stops_the_reply_clock(browser, live_server, hospi
     head.get_by_test_id("do-ask-originator").click()
     expect(head.get_by_test_id("clock-reply")).to_have_attribute("data-status", "paused")
     head.screenshot(path=str(ARTIFACTS_DIR / "deadlines-paused.png"), full_page=True)
-    expect(head.locator("body")).to_contain_text("向发起人补充询问")
+    expect(head.locator("body")).to_contain_text("向发起人询问")
