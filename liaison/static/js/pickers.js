@@ -138,6 +138,8 @@
       },
       closeAfterSelect: !select.multiple,
       onItemAdd: function () {
+        clearTimeout(this.refreshTimeout);  // as for departments: no list reopened late
+        this.refreshTimeout = null;
         this.setTextboxValue("");
         if (select.multiple) this.refreshOptions(false);
       },
@@ -169,6 +171,11 @@
       // single choice closes the list, so that the next field takes the pointer.
       closeAfterSelect: !select.multiple,
       onItemAdd: function () {
+        // A choice made within 300 ms of typing (tom-select's refreshThrottle) would see the
+        // list reopen over the next field when the delayed filtering of the typed words runs:
+        // the choice made, that filtering is dropped.
+        clearTimeout(this.refreshTimeout);
+        this.refreshTimeout = null;
         this.setTextboxValue("");
         if (select.multiple) this.refreshOptions(false);
       },
