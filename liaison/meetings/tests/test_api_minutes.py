@@ -9,24 +9,11 @@ import time_machine
 from django.utils import timezone
 
 from liaison.matters.models import Matter, State
-from liaison.meetings.models import Attendance, MinutesReceipt
+from liaison.meetings.models import MinutesReceipt
 
-from .factories import SeriesFactory
 from .test_api import api, username
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(h, room):
-    series = SeriesFactory(
-        by=h.p["xxk_head"],
-        organizer=h.d["XXK"],
-        room=room,
-        chair=h.p["president"],
-        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["MZB"], Attendance.HEAD)],
-    )
-    return series.meetings.order_by("start").first()
 
 
 def url(meeting, what: str) -> str:

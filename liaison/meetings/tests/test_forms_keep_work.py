@@ -10,24 +10,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from liaison.meetings.models import Attendance, AttendanceRecord, Minutes
+from liaison.meetings.models import AttendanceRecord, Minutes
 
-from .factories import SeriesFactory
 from .test_pages import EN, login, messages_of, page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(h, room):
-    series = SeriesFactory(
-        by=h.p["xxk_head"],
-        organizer=h.d["XXK"],
-        room=room,
-        chair=h.p["president"],
-        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["MZB"], Attendance.HEAD)],
-    )
-    return series.meetings.order_by("start").first()
 
 
 def url(meeting, suffix: str = "") -> str:

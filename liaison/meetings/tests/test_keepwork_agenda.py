@@ -9,24 +9,11 @@ import pytest
 from django.utils import timezone
 
 from liaison.meetings import services
-from liaison.meetings.models import Attendance, ItemState, MeetingState
+from liaison.meetings.models import ItemState, MeetingState
 
-from .factories import SeriesFactory
 from .test_pages import EN, login, messages_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(h, room):
-    series = SeriesFactory(
-        by=h.p["xxk_head"],
-        organizer=h.d["XXK"],
-        room=room,
-        chair=h.p["president"],
-        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["MZB"], Attendance.HEAD)],
-    )
-    return series.meetings.order_by("start").first()
 
 
 @pytest.fixture

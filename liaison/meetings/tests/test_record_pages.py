@@ -13,24 +13,11 @@ from django.utils import timezone
 
 from liaison.matters.models import State
 from liaison.meetings import services
-from liaison.meetings.models import Attendance, ItemState, MeetingState, MinutesReceipt
+from liaison.meetings.models import ItemState, MeetingState, MinutesReceipt
 
-from .factories import SeriesFactory
 from .test_pages import EN, login, messages_of, page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def meeting(h, room):
-    series = SeriesFactory(
-        by=h.p["xxk_head"],
-        organizer=h.d["XXK"],
-        room=room,
-        chair=h.p["president"],
-        departments=[(h.d["XXK"], Attendance.BOTH), (h.d["MZB"], Attendance.HEAD)],
-    )
-    return series.meetings.order_by("start").first()
 
 
 def url(meeting, suffix: str = "") -> str:
